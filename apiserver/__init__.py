@@ -1,0 +1,1 @@
+"""kubeling's API server: Kubernetes REST + watch over a real etcd."""
