@@ -17,6 +17,7 @@ from starlette.routing import Route
 from apiserver import discovery, openapi, wire
 from apiserver.allocators import Allocator, ServiceRanges
 from apiserver.bootstrap import bootstrap
+from apiserver.lister import Lister
 from apiserver.registry import RESOURCES
 from apiserver.rest import Api
 from apiserver.settings import ApiServerSettings
@@ -59,7 +60,8 @@ class Server:
         while True:  # etcd may still be starting: wait for it with back-off
             try:
                 for cache in self.caches.values():
-                    await cache.start()
+                    if not cache.ready.is_set():
+                        await cache.start()
                 address = self.settings.advertise_address or self.settings.bind_address
                 await bootstrap(
                     self.store,
@@ -67,6 +69,15 @@ class Server:
                     address=address,
                     port=self.settings.port,
                 )
+                for attr, resource in (
+                    ("namespaces", "namespaces"),
+                    ("priority_classes", "priorityclasses"),
+                ):
+                    if getattr(self.store, attr) is None:
+                        cache = self.caches[resource]
+                        lister = Lister(self.storage, cache, cache.info)
+                        await lister.start()
+                        setattr(self.store, attr, lister)
                 break
             except StatusError as e:
                 log.warning("waiting for etcd err=%s", e.message)
@@ -82,6 +93,9 @@ class Server:
     async def stop(self) -> None:
         for t in self._tasks:
             t.cancel()
+        for lister in (self.store.namespaces, self.store.priority_classes):
+            if lister is not None:
+                await lister.stop()
         for cache in self.caches.values():
             await cache.stop()
         await self.storage.close()

@@ -7,9 +7,8 @@ lives here, independent of HTTP, so tests and subresources share one code path.
 
 from __future__ import annotations
 
-import builtins
-
 import base64
+import builtins
 import copy
 import logging
 from collections.abc import Awaitable, Callable
@@ -22,6 +21,7 @@ import orjson
 from apiserver import admission, codec, objectmeta
 from apiserver.allocators import Allocator, reservations
 from apiserver.defaults import apply_defaults
+from apiserver.lister import Lister
 from apiserver.registry import ResourceInfo, lookup
 from apiserver.storage import (
     KV,
@@ -122,6 +122,9 @@ class Store:
     def __init__(self, storage: Storage, allocator: Allocator) -> None:
         self.storage = storage
         self.allocator = allocator
+        # In-memory views that admission reads on every create; set once they are synced.
+        self.namespaces: Lister | None = None
+        self.priority_classes: Lister | None = None
 
     # ---- reads ----------------------------------------------------------------
     async def _get_kv(self, info: ResourceInfo, namespace: str | None, name: str) -> KV:
@@ -215,6 +218,7 @@ class Store:
             except ExtraKeyTaken:
                 continue  # an address was taken meanwhile: allocate again
             attempt["metadata"]["resourceVersion"] = str(rev)
+            self._observe(info, attempt)
             return attempt
         raise ServiceUnavailable("could not allocate service addresses; try again")
 
@@ -236,11 +240,15 @@ class Store:
 
     async def _priority_class(self, name: str) -> Obj | None:
         assert PRIORITY_CLASSES is not None
+        if self.priority_classes and (pc := self.priority_classes.get(name)):
+            return pc
         kv = await self._guard(self.storage.get(PRIORITY_CLASSES.key(None, name)))
         return codec.decode(kv.value, kv.mod_revision) if kv else None
 
     async def _priority_classes(self) -> builtins.list[Obj]:
         assert PRIORITY_CLASSES is not None
+        if self.priority_classes:
+            return self.priority_classes.list()
         return (await self.list(PRIORITY_CLASSES, None)).items
 
     # ---- update ---------------------------------------------------------------
@@ -353,6 +361,7 @@ class Store:
         except ExtraKeyTaken:
             raise RevisionMismatch(key, None) from None
         new["metadata"]["resourceVersion"] = str(rev)
+        self._observe(info, new)
         return new
 
     # ---- delete ---------------------------------------------------------------
@@ -395,6 +404,7 @@ class Store:
                     self.storage.update(key, codec.encode(new), expected_revision=kv.mod_revision)
                 )
                 new["metadata"]["resourceVersion"] = str(rev)
+                self._observe(info, new)
                 return new
             except RevisionMismatch:
                 continue
@@ -445,7 +455,19 @@ class Store:
 
     async def _delete_kv(self, info: ResourceInfo, key: str, revision: int, obj: Obj) -> None:
         extra = Extra(delete=sorted(reservations(obj))) if info.kind == "Service" else None
-        await self._guard(self.storage.delete(key, expected_revision=revision, extra=extra))
+        rev = await self._guard(self.storage.delete(key, expected_revision=revision, extra=extra))
+        self._observe(
+            info,
+            {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(rev)}},
+            deleted=True,
+        )
+
+    def _observe(self, info: ResourceInfo, obj: Obj, *, deleted: bool = False) -> None:
+        lister = {"namespaces": self.namespaces, "priorityclasses": self.priority_classes}.get(
+            info.resource
+        )
+        if lister is not None:
+            lister.observe(obj, deleted=deleted)
 
     async def _guard(self, aw: Awaitable[Any]) -> Any:
         try:

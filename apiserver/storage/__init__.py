@@ -8,7 +8,6 @@ are written or removed in the same transaction, so nothing is ever half written.
 from __future__ import annotations
 
 import builtins
-
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol

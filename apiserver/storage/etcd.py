@@ -7,9 +7,8 @@ answer carries the new revision, and watch streams with prev_kv and compaction n
 
 from __future__ import annotations
 
-import builtins
-
 import asyncio
+import builtins
 import logging
 from collections.abc import AsyncIterator
 from typing import Any

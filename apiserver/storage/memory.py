@@ -5,10 +5,9 @@ For unit tests and scale simulation only; integration tests always run a real et
 
 from __future__ import annotations
 
-import builtins
-
 import asyncio
-from collections.abc import AsyncIterator
+import builtins
+from collections.abc import AsyncIterator, Callable
 
 from apiserver.storage import (
     KV,
@@ -131,9 +130,11 @@ class MemoryStorage:
                 next_rev = batch[-1].revision + 1
                 yield batch
                 continue
-            wanted = next_rev
             async with self._changed:
-                await self._changed.wait_for(lambda: self._rev >= wanted)
+                await self._changed.wait_for(self._reached(next_rev))
+
+    def _reached(self, revision: int) -> Callable[[], bool]:
+        return lambda: self._rev >= revision
 
     async def compact(self, revision: int) -> None:
         self._compacted = max(self._compacted, revision)

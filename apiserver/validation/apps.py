@@ -224,7 +224,7 @@ def validate_statefulset(errs: Errs, obj: dict[str, Any]) -> None:
             p = "spec.updateStrategy.rollingUpdate.maxUnavailable"
             n = int_or_percent(errs, p, r["maxUnavailable"])
             if n == 0:
-                errs.append(invalid(p, r["maxUnavailable"], "must be greater than 0"))
+                errs.append(invalid(p, r["maxUnavailable"], "cannot be 0"))
             _not_over_100(errs, p, r["maxUnavailable"], n)
     policy = as_dict(
         errs,

@@ -34,9 +34,18 @@ def validate_taint_effect(errs: Errs, path: str, effect: Any, *, allow_empty: bo
         errs.append(not_supported(path, effect, TAINT_EFFECTS))
 
 
+# The tolerations DefaultTolerationSeconds adds to every pod: known valid, skipped quickly.
+_DEFAULT_TOLERATIONS = tuple(
+    {"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+    for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")
+)
+
+
 def validate_tolerations(errs: Errs, path: str, value: Any) -> None:
     items = as_list(errs, path, value)
     for i, item in enumerate(items or ()):
+        if item in _DEFAULT_TOLERATIONS:
+            continue
         p = f"{path}[{i}]"
         t = as_dict(errs, p, item)
         if t is None:

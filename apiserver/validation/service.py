@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from machinery.errors import FIELD_FORBIDDEN
+
 from .common import (
     Errs,
     as_bool,
@@ -180,13 +182,47 @@ def _affinity(errs: Errs, spec: dict[str, Any]) -> None:
 
 
 def validate_service_update(errs: Errs, new: dict[str, Any], old: dict[str, Any]) -> None:
+    """clusterIP is immutable unless the type moves to or from ExternalName.
+
+    Values merely carried over from the old object when the type changes (a nodePort
+    after NodePort -> ClusterIP, the clusterIP after -> ExternalName) are not held
+    against the update: Kubernetes drops them (dropTypeDependentFields) and so does
+    kubeling's allocator, which runs after validation.
+    """
     ns, os_ = new.get("spec"), old.get("spec")
     if not isinstance(ns, dict) or not isinstance(os_, dict):
         return
+    carried = _carried_over(ns, os_)
+    if carried:
+        errs[:] = [c for c in errs if (c.field, c.reason) not in carried]
     if "ExternalName" in (ns.get("type"), os_.get("type")):
         return
     if os_.get("clusterIP"):
         immutable(errs, "spec.clusterIP", ns.get("clusterIP"), os_.get("clusterIP"))
+
+
+def _carried_over(ns: dict[str, Any], os_: dict[str, Any]) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    if ns.get("type") == os_.get("type"):
+        return out
+    if ns.get("clusterIP") and ns.get("clusterIP") == os_.get("clusterIP"):
+        out.add(("spec.clusterIP", FIELD_FORBIDDEN))
+    old_node_ports = {np_ for _, np_ in _node_ports(os_)}
+    for i, np_ in _node_ports(ns):
+        if np_ in old_node_ports:
+            out.add((f"spec.ports[{i}].nodePort", FIELD_FORBIDDEN))
+    return out
+
+
+def _node_ports(spec: dict[str, Any]) -> list[tuple[int, int]]:
+    ports = spec.get("ports")
+    if not isinstance(ports, list):
+        return []
+    return [
+        (i, p["nodePort"])
+        for i, p in enumerate(ports)
+        if isinstance(p, dict) and type(p.get("nodePort")) is int
+    ]
 
 
 def _endpoint_ports(errs: Errs, path: str, value: Any, *, optional_port: bool) -> None:

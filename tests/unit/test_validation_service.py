@@ -139,6 +139,20 @@ def test_cluster_ip_immutable() -> None:
     assert check_update("Service", new, unallocated) == []
 
 
+def test_type_change_may_carry_old_values() -> None:
+    old = service(type="NodePort", clusterIP="10.96.0.10", ports=[{"port": 80, "nodePort": 30080}])
+    new = copy.deepcopy(old)
+    new["spec"]["type"] = "ClusterIP"
+    assert check_update("Service", new, old) == []
+    new["spec"]["ports"][0]["nodePort"] = 30081
+    find(check_update("Service", new, old), "spec.ports[0].nodePort", "FieldValueForbidden")
+    ext = copy.deepcopy(old)
+    ext["spec"].update(type="ExternalName", externalName="db.example.com")
+    assert check_update("Service", ext, old) == []
+    ext["spec"]["clusterIP"] = "10.96.0.99"
+    find(check_update("Service", ext, old), "spec.clusterIP", "FieldValueForbidden")
+
+
 def test_service_status() -> None:
     old = valid("Service")
     new = copy.deepcopy(old)

@@ -204,6 +204,9 @@ def test_statefulset_rules() -> None:
         "spec.updateStrategy.rollingUpdate.partition",
         "FieldValueInvalid",
     )
+    obj["spec"]["updateStrategy"]["rollingUpdate"] = {"maxUnavailable": 0}
+    c = find(check("StatefulSet", obj), "spec.updateStrategy.rollingUpdate.maxUnavailable")
+    assert c.message == "Invalid value: 0: cannot be 0"
 
 
 def test_statefulset_update_rules() -> None:
