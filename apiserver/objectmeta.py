@@ -106,6 +106,11 @@ def prepare_update(
         meta = new.get("metadata") or {}
         out["metadata"]["resourceVersion"] = meta.get("resourceVersion", "")
         return out
+    if subresource == "finalize":  # namespaces/finalize changes spec.finalizers only
+        out = copy.deepcopy(old)
+        finalizers = (new.get("spec") or {}).get("finalizers") or []
+        out.setdefault("spec", {})["finalizers"] = list(finalizers)
+        return out
     meta = new["metadata"]
     old_meta = old["metadata"]
     for f in (
@@ -127,9 +132,41 @@ def prepare_update(
             new["status"] = copy.deepcopy(old["status"])
         else:
             new.pop("status", None)
+    if info.kind == "Namespace" and isinstance(new.get("spec", {}), dict):
+        # only namespaces/finalize may change them
+        old_finalizers = (old.get("spec") or {}).get("finalizers", [])
+        new.setdefault("spec", {})["finalizers"] = copy.deepcopy(old_finalizers)
+    if info.kind == "Service":
+        keep_allocations(new, old)
     if "generation" in old_meta or "spec" in new:
         gen = int(old_meta.get("generation") or 0) or 1
         if new.get("spec") != old.get("spec"):
             gen += 1
         meta["generation"] = gen
     return new
+
+
+def keep_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:
+    """A Service update that leaves out clusterIP or nodePorts keeps the allocated ones.
+
+    (kubectl replace and most manifests do not carry them; Kubernetes copies them over.)
+    """
+    spec, old_spec = new.get("spec"), old.get("spec") or {}
+    if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+        return
+    if old_spec.get("type") != "ExternalName" and not spec.get("clusterIP"):
+        if old_spec.get("clusterIP"):
+            spec["clusterIP"] = old_spec["clusterIP"]
+            spec["clusterIPs"] = list(old_spec.get("clusterIPs") or [old_spec["clusterIP"]])
+    if spec.get("type") not in ("NodePort", "LoadBalancer"):
+        return
+    allocated = {
+        (p.get("port"), p.get("protocol") or "TCP"): p.get("nodePort")
+        for p in old_spec.get("ports") or []
+        if isinstance(p, dict) and p.get("nodePort")
+    }
+    for p in spec.get("ports") or []:
+        if isinstance(p, dict) and not p.get("nodePort"):
+            node_port = allocated.get((p.get("port"), p.get("protocol") or "TCP"))
+            if node_port:
+                p["nodePort"] = node_port

@@ -97,7 +97,9 @@ class Subresources:
             cur.setdefault("spec", {})["finalizers"] = finalizers
             return cur
 
-        obj = await self.store.guaranteed_update(t.info, t.namespace, t.name, set_finalizers)
+        obj = await self.store.guaranteed_update(
+            t.info, t.namespace, t.name, set_finalizers, subresource="finalize"
+        )
         return wire.json_response(obj)
 
     async def _scale(self, request: Request, t: paths.Target) -> Response:

@@ -289,3 +289,27 @@ def test_bootstrap_objects(client: httpx.Client) -> None:
     svc = client.get("/api/v1/namespaces/default/services/kubernetes").json()
     assert svc["spec"]["clusterIP"] == "10.96.0.1"
     assert svc["spec"]["ports"][0]["port"] == 443
+
+
+def test_service_replace_keeps_allocations(client: httpx.Client, ns: str) -> None:
+    url = f"/api/v1/namespaces/{ns}/services"
+    manifest = {
+        "metadata": {"name": "r"},
+        "spec": {"type": "NodePort", "selector": {"app": "r"}, "ports": [{"port": 80}]},
+    }
+    created = client.post(url, json=manifest).json()
+    manifest["spec"]["selector"] = {"app": "r2"}  # as `kubectl replace -f` sends it
+    r = client.put(f"{url}/r", json=manifest)
+    assert r.status_code == 200, r.text
+    spec = r.json()["spec"]
+    assert spec["clusterIP"] == created["spec"]["clusterIP"]
+    assert spec["ports"][0]["nodePort"] == created["spec"]["ports"][0]["nodePort"]
+    assert spec["selector"] == {"app": "r2"}
+
+
+def test_namespace_finalizers_change_only_through_finalize(client: httpx.Client, ns: str) -> None:
+    got = client.get(f"/api/v1/namespaces/{ns}").json()
+    assert got["spec"]["finalizers"] == ["kubernetes"]
+    got["spec"]["finalizers"] = []
+    after = client.put(f"/api/v1/namespaces/{ns}", json=got).json()
+    assert after["spec"]["finalizers"] == ["kubernetes"]

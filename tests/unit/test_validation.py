@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import random
-import time
 from typing import Any
 
 import pytest
@@ -411,7 +410,7 @@ def test_unknown_kind_gets_metadata_checks_only() -> None:
     assert fields(validate_create("Widget", {"metadata": {"namespace": "d"}})) == ["metadata.name"]
 
 
-# --- speed ---------------------------------------------------------------------------------
+# --- the benchmark's pod ---
 
 
 def typical_pod(i: int) -> Obj:
@@ -451,11 +450,9 @@ def typical_pod(i: int) -> Obj:
     }
 
 
-def test_typical_pod_is_fast() -> None:
-    pods = [typical_pod(i) for i in range(400)]
-    start = time.perf_counter()
-    for p in pods:
-        apply_defaults("Pod", p)
-        assert not validate_create("Pod", p)
-    per_pod = (time.perf_counter() - start) / len(pods)
-    assert per_pod < 0.001, f"{per_pod * 1e6:.0f} us per pod"
+def test_typical_pod_defaults_and_validates() -> None:
+    """The pod the benchmark times (bench/validation.py) is valid once defaulted."""
+    p = typical_pod(1)
+    apply_defaults("Pod", p)
+    assert validate_create("Pod", p) == []
+    assert p["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
