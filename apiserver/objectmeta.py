@@ -154,10 +154,10 @@ def keep_allocations(new: dict[str, Any], old: dict[str, Any]) -> None:
     spec, old_spec = new.get("spec"), old.get("spec") or {}
     if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
         return
-    if old_spec.get("type") != "ExternalName" and not spec.get("clusterIP"):
-        if old_spec.get("clusterIP"):
-            spec["clusterIP"] = old_spec["clusterIP"]
-            spec["clusterIPs"] = list(old_spec.get("clusterIPs") or [old_spec["clusterIP"]])
+    keep_ip = old_spec.get("type") != "ExternalName" and old_spec.get("clusterIP")
+    if keep_ip and not spec.get("clusterIP"):
+        spec["clusterIP"] = old_spec["clusterIP"]
+        spec["clusterIPs"] = list(old_spec.get("clusterIPs") or [old_spec["clusterIP"]])
     if spec.get("type") not in ("NodePort", "LoadBalancer"):
         return
     allocated = {
