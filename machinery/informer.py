@@ -41,7 +41,7 @@ def by_owner_uid(obj: KubeObject) -> list[str]:
 
 def by_node_name(obj: KubeObject) -> list[str]:
     spec = getattr(obj, "spec", None)
-    node = getattr(spec, "node_name", None) if spec is not None else None
+    node = spec.get("nodeName") if isinstance(spec, dict) else getattr(spec, "node_name", None)
     return [node] if node else []
 
 
