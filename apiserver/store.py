@@ -224,10 +224,16 @@ class Store:
 
     async def _check_namespace_open(self, namespace: str) -> None:
         assert NAMESPACES is not None
-        kv = await self._guard(self.storage.get(NAMESPACES.key(None, namespace)))
-        if kv is None:
-            raise NotFound(f'namespaces "{namespace}" not found', name=namespace, kind="namespaces")
-        ns = orjson.loads(kv.value)
+        # The lister sees every namespace write (ours at once, others' through the watch);
+        # one it does not know yet (created through another apiserver) is read from etcd.
+        ns = self.namespaces.get(namespace) if self.namespaces else None
+        if ns is None:
+            kv = await self._guard(self.storage.get(NAMESPACES.key(None, namespace)))
+            if kv is None:
+                raise NotFound(
+                    f'namespaces "{namespace}" not found', name=namespace, kind="namespaces"
+                )
+            ns = orjson.loads(kv.value)
         if (ns.get("status") or {}).get("phase") == "Terminating" or ns["metadata"].get(
             "deletionTimestamp"
         ):
