@@ -14,6 +14,8 @@ from apiserver.store import Store
 from apiserver.watchcache import CachedEvent, Predicate, WatchCache
 from machinery.errors import Gone, StatusError
 
+MAX_BATCH = 256  # events joined into one chunk when a watcher has fallen behind
+
 
 class WatchRequest:
     def __init__(
@@ -102,20 +104,31 @@ async def stream(req: WatchRequest, cache: WatchCache, store: Store) -> AsyncIte
             if req.bookmarks:
                 wait = min(wait, max(0.0, last_bookmark + req.bookmark_interval - now))
             try:
-                item = await asyncio.wait_for(sub.queue.get(), timeout=wait)
+                async with asyncio.timeout(wait):
+                    item = await sub.queue.get()
             except TimeoutError:
                 if req.bookmarks and time.monotonic() >= last_bookmark + req.bookmark_interval:
                     last_bookmark = time.monotonic()
                     yield req.bookmark(max(cache.last_revision, sub.after))
                 continue
-            if isinstance(item, StatusError):
-                yield error_line(item)
-                return
-            if isinstance(item, Exception):
-                return
-            type_, ev = item
-            if ev.revision <= sub.after:
-                continue
-            yield req.line(type_, ev)
+            # Whatever else is queued goes out in the same chunk: one write, one flush.
+            chunk: list[bytes] = []
+            while True:
+                if isinstance(item, StatusError):
+                    chunk.append(error_line(item))
+                    yield b"".join(chunk)
+                    return
+                if isinstance(item, Exception):
+                    if chunk:
+                        yield b"".join(chunk)
+                    return
+                type_, ev = item
+                if ev.revision > sub.after:
+                    chunk.append(req.line(type_, ev))
+                if sub.queue.empty() or len(chunk) >= MAX_BATCH:
+                    break
+                item = sub.queue.get_nowait()
+            if chunk:
+                yield b"".join(chunk)
     finally:
         cache.unsubscribe(sub)
