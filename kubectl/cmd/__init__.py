@@ -1,0 +1,1 @@
+"""One module per verb group; __main__ imports a module only when its verb runs."""
