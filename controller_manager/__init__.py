@@ -1,0 +1,1 @@
+"""kubeling's controller manager: every built-in controller in one process, one leader."""
