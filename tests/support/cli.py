@@ -89,10 +89,12 @@ class Kubeling:
 _AGE = re.compile(r"^(\d+[smhdy]){1,2}$")
 _IP = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 _COLUMNS = re.compile(r" {2,}")
+# describe's timestamps (`Mon, 23 Nov 2026 11:20:01 +0000`): objects made a second apart differ
+_TIME = re.compile(r"\b\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b")
 
 
 def normalize_table(text: str) -> str:
-    """Cells of each line joined by ` | `, AGE cells as `<age>` and IPs as `<ip>`.
+    """Cells of each line joined by ` | `, AGE cells as `<age>`, IPs as `<ip>`, times as `<time>`.
 
     Column alignment is checked separately (`aligned`); this keeps golden files stable.
     """
@@ -101,7 +103,7 @@ def normalize_table(text: str) -> str:
         if not line.strip():
             out.append("")
             continue
-        cells = _COLUMNS.split(line.rstrip())
+        cells = _COLUMNS.split(_TIME.sub("<time>", line.rstrip()))
         cells = ["<age>" if _AGE.match(c) else "<ip>" if _IP.match(c) else c for c in cells]
         out.append(" | ".join(cells))
     return "\n".join(out)
