@@ -25,7 +25,7 @@ from machinery import kubeconfig
 from machinery.client.client import Client
 from machinery.events import EventRecorder
 from machinery.informer import SharedInformerFactory
-from machinery.leaderelection import ElectionConfig, LeaderElector
+from machinery.leaderelection import LeaderElector
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +82,7 @@ class Manager:
         if s.leader_elect:
             self.elector = LeaderElector(
                 self.client,
-                ElectionConfig(
-                    name=s.leader_elect_resource_name,
-                    namespace=s.leader_elect_resource_namespace,
-                    identity=self.identity,
-                    lease_duration=s.leader_elect_lease_duration,
-                    renew_deadline=s.leader_elect_renew_deadline,
-                    retry_period=s.leader_elect_retry_period,
-                ),
+                s.election_config(self.identity),
                 on_started_leading=self._lead,
             )
             work: asyncio.Task[Any] = asyncio.create_task(self.elector.run(), name="election")

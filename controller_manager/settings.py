@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from machinery.settings import ComponentSettings
+from machinery.leaderelection import LeaderElectionSettings
 
 ALL_CONTROLLERS = (
     "replicaset",
@@ -21,7 +21,7 @@ ALL_CONTROLLERS = (
 )
 
 
-class ControllerManagerSettings(ComponentSettings):
+class ControllerManagerSettings(LeaderElectionSettings):
     """kubeling-controller-manager: runs the built-in controllers under one leader election."""
 
     kubeconfig: str = Field("", description="kubeconfig file (else $KUBECONFIG, ~/.kube/config)")
@@ -30,12 +30,7 @@ class ControllerManagerSettings(ComponentSettings):
     health_port: int = Field(10257, description="/livez /readyz /metrics port (0 picks one)")
     controllers: str = Field("*", description="comma-separated controllers to run, * for all")
 
-    leader_elect: bool = True
-    leader_elect_lease_duration: float = 15.0
-    leader_elect_renew_deadline: float = 10.0
-    leader_elect_retry_period: float = 2.0
     leader_elect_resource_name: str = "kube-controller-manager"
-    leader_elect_resource_namespace: str = "kube-system"
 
     concurrent_replicaset_syncs: int = 5
     concurrent_deployment_syncs: int = 5

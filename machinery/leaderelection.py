@@ -17,9 +17,12 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
+
 from machinery.api import Lease
 from machinery.client.client import Client
 from machinery.errors import AlreadyExists, Conflict, NotFound
+from machinery.settings import ComponentSettings
 from machinery.timeutil import now_rfc3339_micro
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,27 @@ class ElectionConfig:
     def __post_init__(self) -> None:
         if not self.lease_duration > self.renew_deadline > self.retry_period > 0:
             raise ValueError("need lease_duration > renew_deadline > retry_period > 0")
+
+
+class LeaderElectionSettings(ComponentSettings):
+    """The leader-election flags of kube-scheduler and kube-controller-manager, same names."""
+
+    leader_elect: bool = Field(True, description="act only while holding the Lease")
+    leader_elect_lease_duration: float = Field(15.0, description="seconds a lease lasts")
+    leader_elect_renew_deadline: float = Field(10.0, description="leader gives up after this")
+    leader_elect_retry_period: float = Field(2.0, description="seconds between lease attempts")
+    leader_elect_resource_name: str = Field("", description="the Lease's name")
+    leader_elect_resource_namespace: str = Field("kube-system", description="the Lease's namespace")
+
+    def election_config(self, identity: str) -> ElectionConfig:
+        return ElectionConfig(
+            name=self.leader_elect_resource_name,
+            identity=identity,
+            namespace=self.leader_elect_resource_namespace,
+            lease_duration=self.leader_elect_lease_duration,
+            renew_deadline=self.leader_elect_renew_deadline,
+            retry_period=self.leader_elect_retry_period,
+        )
 
 
 class LeaderElector:

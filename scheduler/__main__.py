@@ -17,7 +17,7 @@ from machinery import kubeconfig
 from machinery.client import Client
 from machinery.component import Component, run_component
 from machinery.events import EventRecorder
-from machinery.leaderelection import ElectionConfig, LeaderElector
+from machinery.leaderelection import LeaderElector
 from machinery.settings import parse
 from scheduler.scheduler import Scheduler
 from scheduler.settings import SchedulerSettings
@@ -51,14 +51,7 @@ class App:
         if s.leader_elect:
             self.elector = LeaderElector(
                 self.client,
-                ElectionConfig(
-                    name=s.lease_name,
-                    identity=self.identity,
-                    namespace=s.lease_namespace,
-                    lease_duration=s.leader_elect_lease_duration,
-                    renew_deadline=s.leader_elect_renew_deadline,
-                    retry_period=s.leader_elect_retry_period,
-                ),
+                s.election_config(self.identity),
                 on_started_leading=self._lead,
             )
         self.scheduler = Scheduler(

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from machinery.settings import ComponentSettings
+from machinery.leaderelection import LeaderElectionSettings
 
 
-class SchedulerSettings(ComponentSettings):
+class SchedulerSettings(LeaderElectionSettings):
     """kubeling-scheduler: places pending pods on nodes."""
 
     kubeconfig: str = Field("", description="kubeconfig file (default: the usual lookup)")
     health_bind_address: str = Field("127.0.0.1", description="address of the health server")
     port: int = Field(10259, description="/livez /readyz /metrics port (0 picks a free one)")
-    leader_elect: bool = Field(True, description="schedule only while holding the Lease")
-    leader_elect_lease_duration: float = Field(15.0, description="seconds a lease lasts")
-    leader_elect_renew_deadline: float = Field(10.0, description="leader gives up after this")
-    leader_elect_retry_period: float = Field(2.0, description="seconds between lease attempts")
-    lease_name: str = Field("kube-scheduler", description="the Lease's name")
-    lease_namespace: str = Field("kube-system", description="the Lease's namespace")
+    leader_elect_resource_name: str = Field("kube-scheduler", description="the Lease's name")
     identity: str = Field("", description="this replica's name in the Lease (hostname_pid)")
     parallel_binds: int = Field(64, description="bind calls in flight (decisions are serial)")
     percentage_of_nodes_to_score: int = Field(

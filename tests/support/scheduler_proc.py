@@ -53,7 +53,7 @@ class SchedulerProc(Proc):
                 str(self.kubeconfig),
                 "--port",
                 str(self.port),
-                "--lease-name",
+                "--leader-elect-resource-name",
                 self.lease_name,
                 "--identity",
                 self.name,

@@ -10,8 +10,8 @@ from scheduler.settings import SchedulerSettings
 
 def test_flags_and_env_twins(monkeypatch: pytest.MonkeyPatch) -> None:
     defaults = parse(SchedulerSettings, [])
-    assert defaults.leader_elect and defaults.lease_name == "kube-scheduler"
-    assert defaults.lease_namespace == "kube-system"
+    assert defaults.leader_elect and defaults.leader_elect_resource_name == "kube-scheduler"
+    assert defaults.leader_elect_resource_namespace == "kube-system"
     monkeypatch.setenv("KUBELING_PARALLEL_BINDS", "8")
     monkeypatch.setenv("KUBELING_LEADER_ELECT", "false")
     s = parse(SchedulerSettings, ["--parallel-binds", "4", "--port", "0"])
