@@ -31,4 +31,5 @@ down:
 	@bash hack/down.sh
 
 bench: setup
-	$(PY) bench/apiserver.py
+	@s=0; for b in apiserver informer scheduler controllers pod_startup cli; do \
+	  echo "== bench/$$b.py"; $(PY) bench/$$b.py || s=1; done; exit $$s

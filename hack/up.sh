@@ -1,36 +1,43 @@
 #!/usr/bin/env bash
-# `make up`: a local kubeling control plane as processes on this machine.
-# Starts etcd and the API server (more components join as they are built), writes
-# .run/kubeconfig for both kubeling and the real kubectl, and waits until it answers.
+# `make up`: a local single-node kubeling cluster as processes on this machine.
+# etcd, the API server, a kubelet running pods as Docker containers, and the scheduler and
+# controller manager when those packages exist. Writes .run/kubeconfig for both kubeling and
+# the real kubectl, builds the local images pods use, and waits until the node is Ready.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN=.run
 mkdir -p $RUN/logs
 ETCD_PORT=${KUBELING_ETCD_PORT:-2379}
 API_PORT=${KUBELING_API_PORT:-6443}
+KUBELET_PORT=${KUBELING_KUBELET_PORT:-10250}
+NODE=${KUBELING_NODE_NAME:-$(hostname 2>/dev/null || echo kubeling-node)}
+NODE=$(echo "$NODE" | tr 'A-Z_' 'a-z-')
+PY=.venv/bin/python
 
 alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 wait_http() {  # url, what
   for _ in $(seq 1 100); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "up: $2 did not come up; see $RUN/logs" >&2; exit 1
 }
+start() {  # name, command...: run in the background, log to .run/logs/NAME.log, record the PID
+  local name=$1; shift
+  if alive "$name"; then echo "up: $name already running (pid $(cat $RUN/$name.pid))"; return 1; fi
+  nohup "$@" >$RUN/logs/$name.log 2>&1 &
+  echo $! >$RUN/$name.pid
+}
 
-if alive etcd; then echo "up: etcd already running (pid $(cat $RUN/etcd.pid))"; else
-  nohup etcd --name kubeling --data-dir $RUN/etcd \
+if start etcd etcd --name kubeling --data-dir $RUN/etcd \
     --listen-client-urls http://127.0.0.1:$ETCD_PORT --advertise-client-urls http://127.0.0.1:$ETCD_PORT \
     --listen-peer-urls http://127.0.0.1:$((ETCD_PORT + 1)) \
     --initial-advertise-peer-urls http://127.0.0.1:$((ETCD_PORT + 1)) \
     --initial-cluster kubeling=http://127.0.0.1:$((ETCD_PORT + 1)) \
-    --log-level warn >$RUN/logs/etcd.log 2>&1 &
-  echo $! >$RUN/etcd.pid
+    --log-level warn; then
   wait_http "http://127.0.0.1:$ETCD_PORT/health" etcd
   echo "up: etcd on 127.0.0.1:$ETCD_PORT (pid $(cat $RUN/etcd.pid))"
 fi
 
-if alive apiserver; then echo "up: apiserver already running (pid $(cat $RUN/apiserver.pid))"; else
-  nohup .venv/bin/python -m apiserver --etcd-servers http://127.0.0.1:$ETCD_PORT \
-    --bind-address 127.0.0.1 --port $API_PORT >$RUN/logs/apiserver.log 2>&1 &
-  echo $! >$RUN/apiserver.pid
+if start apiserver $PY -m apiserver --etcd-servers http://127.0.0.1:$ETCD_PORT \
+    --bind-address 127.0.0.1 --port $API_PORT; then
   wait_http "http://127.0.0.1:$API_PORT/readyz" apiserver
   echo "up: apiserver on http://127.0.0.1:$API_PORT (pid $(cat $RUN/apiserver.pid))"
 fi
@@ -53,14 +60,50 @@ users:
 - name: admin
   user: {}
 KC
+
+# The images pods use (no registry here: built locally, kept when present).
+bash deploy/images/build.sh | sed 's/^/up: /'
+
+echo "$NODE" >$RUN/node-name
+if start kubelet $PY -m kubelet --kubeconfig $RUN/kubeconfig --node-name "$NODE" \
+    --runtime docker --root-dir "$PWD/$RUN/kubelet" --port $KUBELET_PORT --node-ip 127.0.0.1; then
+  wait_http "http://127.0.0.1:$KUBELET_PORT/healthz" kubelet
+  echo "up: kubelet for node $NODE on 127.0.0.1:$KUBELET_PORT (pid $(cat $RUN/kubelet.pid))"
+fi
+
+if [ -f scheduler/__main__.py ]; then
+  if start scheduler $PY -m scheduler --kubeconfig $RUN/kubeconfig; then
+    echo "up: scheduler (pid $(cat $RUN/scheduler.pid))"
+  fi
+fi
+if [ -f controller_manager/__main__.py ]; then
+  if start controller-manager $PY -m controller_manager --kubeconfig $RUN/kubeconfig; then
+    echo "up: controller manager (pid $(cat $RUN/controller-manager.pid))"
+  fi
+fi
+
+node_ready() {
+  curl -fsS "http://127.0.0.1:$API_PORT/api/v1/nodes/$NODE" 2>/dev/null | $PY -c '
+import json, sys
+node = json.load(sys.stdin)
+ready = [c for c in node.get("status", {}).get("conditions", []) if c.get("type") == "Ready"]
+sys.exit(0 if ready and ready[0].get("status") == "True" else 1)'
+}
+for _ in $(seq 1 100); do node_ready && break; sleep 0.2; done
+node_ready || { echo "up: node $NODE did not become Ready; see $RUN/logs/kubelet.log" >&2; exit 1; }
+echo "up: node $NODE is Ready"
+
 cat <<MSG
 
-kubeling control plane is up. Try:
+kubeling is up: a single-node cluster on this machine. Try:
   export KUBECONFIG=$PWD/$RUN/kubeconfig
-  kubectl get ns
-  kubectl apply -f examples/web-deployment.yaml
-  kubectl get deploy,pods,svc
-  curl -s http://127.0.0.1:$API_PORT/readyz?verbose
-(no scheduler, controller manager or kubelet yet: objects are stored and watched, not run)
-Stop it with: make down
+  kubectl get nodes -o wide
+  kubectl apply -f examples/pod.yaml          # a busybox web server pod
+  kubectl get pods -o wide -w
+  kubectl logs hello                           # and: kubectl logs -f hello
+  kubectl apply -f examples/web-deployment.yaml   # needs the scheduler + controller manager
+  kubectl delete -f examples/pod.yaml
+Without the scheduler, bind pods yourself: add spec.nodeName: $NODE to a pod's manifest.
+A Python image for pods: deploy/images/build.sh --python (kubeling/python:latest, ~1 min).
+Logs of every process: $RUN/logs/. Stop it all with: make down
 MSG

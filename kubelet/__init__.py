@@ -1,0 +1,1 @@
+"""kubeling's node agent: runs the pods bound to its node as containers (see kubelet.kubelet)."""
