@@ -2,9 +2,11 @@
 # Build the small local images pods need, without a registry (ENVIRONMENT.md):
 #   kubeling/busybox:latest  busybox-static with sh, httpd, nc, wget, sleep... (CMD sh)
 #   kubeling/pause:latest    the pod sandbox: sleeps until SIGTERM, then exits 0
-#   kubeling/web:latest      busybox httpd on :8080 serving "hello from <hostname>" (exits on SIGTERM)
+#   kubeling/web:latest      busybox httpd on :8080 serving "hello from <hostname>", logging
+#                            each request to stderr (exits on SIGTERM)
 #   kubeling/python:latest   Debian minbase + python3 via mmdebstrap (only with --python; ~40 s+)
-# Idempotent: an image that exists is kept unless --force is given.
+# Idempotent: an image built by this script's current revision (REV, an image label) is
+# kept unless --force is given; bump REV when an image's content changes.
 # Usage: deploy/images/build.sh [--force] [--python]
 set -euo pipefail
 FORCE=0
@@ -17,7 +19,11 @@ for a in "$@"; do
   esac
 done
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-have_image() { [ "$FORCE" = 0 ] && docker image inspect "$1" >/dev/null 2>&1; }
+REV=3
+have_image() {
+  [ "$FORCE" = 0 ] &&
+    [ "$(docker image inspect -f '{{index .Config.Labels "io.kubeling.image-rev"}}' "$1" 2>/dev/null)" = "$REV" ]
+}
 
 rootfs() {  # dir: a busybox rootfs with an /etc/passwd (busybox wget segfaults without one)
   local d=$1
@@ -37,7 +43,7 @@ build_busybox() {
   local tmp; tmp=$(mktemp -d)
   rootfs "$tmp"
   echo 'kubeling busybox' >"$tmp/var/www/index.html"
-  tar -C "$tmp" -c . | docker import \
+  tar -C "$tmp" -c . | docker import --change "LABEL io.kubeling.image-rev=$REV" \
     --change 'CMD ["sh"]' --change 'ENV PATH=/bin' --change 'WORKDIR /' - $name >/dev/null
   rm -rf "$tmp"
   echo "images: built $name"
@@ -55,7 +61,7 @@ trap 'exit 0' TERM INT
 while :; do sleep 2147483647 & wait $!; done
 SH
   chmod +x "$tmp/pause"
-  tar -C "$tmp" -c . | docker import --change 'ENTRYPOINT ["/pause"]' --change 'ENV PATH=/bin' - $name >/dev/null
+  tar -C "$tmp" -c . | docker import --change "LABEL io.kubeling.image-rev=$REV" --change 'ENTRYPOINT ["/pause"]' --change 'ENV PATH=/bin' - $name >/dev/null
   rm -rf "$tmp"
   echo "images: built $name"
 }
@@ -69,11 +75,11 @@ build_web() {
 #!/bin/sh
 echo "hello from $(hostname)" >/var/www/index.html
 trap 'exit 0' TERM INT
-httpd -f -p "${PORT:-8080}" -h /var/www &
+httpd -f -vv -p "${PORT:-8080}" -h /var/www &  # -v: a log line per request
 wait $!
 SH
   chmod +x "$tmp/serve"
-  tar -C "$tmp" -c . | docker import --change 'ENTRYPOINT ["/serve"]' --change 'ENV PATH=/bin' - $name >/dev/null
+  tar -C "$tmp" -c . | docker import --change "LABEL io.kubeling.image-rev=$REV" --change 'ENTRYPOINT ["/serve"]' --change 'ENV PATH=/bin' - $name >/dev/null
   rm -rf "$tmp"
   echo "images: built $name"
 }
@@ -84,7 +90,7 @@ build_python() {
   command -v mmdebstrap >/dev/null || { echo "images: mmdebstrap is missing (make setup)" >&2; exit 1; }
   local tmp; tmp=$(mktemp -d)
   mmdebstrap --quiet --variant=minbase --include=python3 bookworm "$tmp/rootfs.tar"
-  docker import --change 'CMD ["python3"]' "$tmp/rootfs.tar" $name >/dev/null
+  docker import --change "LABEL io.kubeling.image-rev=$REV" --change 'CMD ["python3"]' "$tmp/rootfs.tar" $name >/dev/null
   rm -rf "$tmp"
   echo "images: built $name"
 }
