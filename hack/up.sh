@@ -96,14 +96,14 @@ echo "up: node $NODE is Ready"
 cat <<MSG
 
 kubeling is up: a single-node cluster on this machine. Try:
-  export KUBECONFIG=$PWD/$RUN/kubeconfig
-  kubectl get nodes -o wide
-  kubectl apply -f examples/pod.yaml          # a busybox web server pod
-  kubectl get pods -o wide -w
-  kubectl logs hello                           # and: kubectl logs -f hello
-  kubectl apply -f examples/web-deployment.yaml   # needs the scheduler + controller manager
-  kubectl delete -f examples/pod.yaml
-Without the scheduler, bind pods yourself: add spec.nodeName: $NODE to a pod's manifest.
+  export KUBECONFIG=$PWD/$RUN/kubeconfig PATH=$PWD/.venv/bin:\$PATH   # kubeling is in .venv
+  kubeling get nodes -o wide                       # or the real kubectl: same output
+  kubeling apply -f examples/web-deployment.yaml   # 3 busybox web servers + a Service
+  kubeling rollout status deploy/web
+  kubeling get pods -o wide                        # curl http://<pod IP>:8080/ answers
+  kubeling scale deploy/web --replicas=5
+  kubeling logs deploy/web
+  kubeling apply -f examples/crashloop.yaml; kubeling get pods -w    # CrashLoopBackOff
 A Python image for pods: deploy/images/build.sh --python (kubeling/python:latest, ~1 min).
 Logs of every process: $RUN/logs/. Stop it all with: make down
 MSG
