@@ -10,9 +10,11 @@ grouped by the port set they resolve to. Readiness decides ready vs not-ready ad
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from controller_manager.base import Api, Controller
 from machinery.api import Pod, Service
-from machinery.informer import Informer
+from machinery.informer import Informer, SharedInformerFactory
 from machinery.selectors import LabelSelector
 
 Port = tuple[str | None, int, str]  # name, port, protocol
@@ -98,3 +100,29 @@ def pod_changed(old: Pod, new: Pod) -> bool:
         or old.spec.node_name != new.spec.node_name
         or old.status.phase != new.status.phase
     )
+
+
+class ServiceBackendController(Controller):
+    """A controller keyed by Service whose output follows the Service's pods (Endpoints,
+    EndpointSlices): a Service's change enqueues it, a pod's change enqueues every Service
+    that selects the pod before or after the change."""
+
+    def __init__(self, api: Api, informers: SharedInformerFactory, **kw: Any) -> None:
+        super().__init__(api, informers, **kw)
+        self.services = informers.informer(Service)
+        self.pods = informers.informer(Pod)
+        self.services.add_handlers(
+            on_add=self.enqueue,
+            on_update=lambda old, new: self.enqueue(new),
+            on_delete=self.enqueue,
+        )
+        self.pods.add_handlers(on_add=self._pod, on_update=self._pod_update, on_delete=self._pod)
+
+    def _pod(self, pod: Pod) -> None:
+        for key in services_for(pod, self.services):
+            self.queue.add(key)
+
+    def _pod_update(self, old: Pod, new: Pod) -> None:
+        if pod_changed(old, new):
+            for key in {*services_for(old, self.services), *services_for(new, self.services)}:
+                self.queue.add(key)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from controller_manager.backends import Backend, backends, pod_changed, selector, services_for
-from controller_manager.base import Api, Controller, split_key
-from machinery.api import Endpoints, Pod, Service
+from controller_manager.backends import Backend, ServiceBackendController, backends, selector
+from controller_manager.base import Api, split_key
+from machinery.api import Endpoints, Service
 from machinery.errors import AlreadyExists, NotFound
 from machinery.informer import SharedInformerFactory
 
@@ -55,30 +55,13 @@ def desired_subsets(svc: Service, pods: Any) -> list[dict[str, Any]]:
     return subsets
 
 
-class EndpointsController(Controller):
+class EndpointsController(ServiceBackendController):
     name = "endpoints"
 
     def __init__(self, api: Api, informers: SharedInformerFactory, **kw: Any) -> None:
         super().__init__(api, informers, **kw)
-        self.services = informers.informer(Service)
-        self.pods = informers.informer(Pod)
         self.endpoints = informers.informer(Endpoints)
-        self.services.add_handlers(
-            on_add=self.enqueue,
-            on_update=lambda old, new: self.enqueue(new),
-            on_delete=self.enqueue,
-        )
-        self.pods.add_handlers(on_add=self._pod, on_update=self._pod_update, on_delete=self._pod)
         self.endpoints.add_handlers(on_delete=self.enqueue)
-
-    def _pod(self, pod: Pod) -> None:
-        for key in services_for(pod, self.services):
-            self.queue.add(key)
-
-    def _pod_update(self, old: Pod, new: Pod) -> None:
-        if pod_changed(old, new):
-            for key in {*services_for(old, self.services), *services_for(new, self.services)}:
-                self.queue.add(key)
 
     async def reconcile(self, key: str) -> None:
         ns, name = split_key(key)

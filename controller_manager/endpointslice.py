@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from controller_manager.backends import Backend, backends, pod_changed, selector, services_for
-from controller_manager.base import Api, Controller, split_key
+from controller_manager.backends import Backend, ServiceBackendController, backends, selector
+from controller_manager.base import Api, split_key
 from controller_manager.podutil import controller_ref
-from machinery.api import EndpointSlice, Pod, Service
+from machinery.api import EndpointSlice, Service
 from machinery.errors import NotFound
 from machinery.informer import SharedInformerFactory
 
@@ -61,30 +61,13 @@ def desired_slices(svc: Service, pods: Any) -> list[dict[str, Any]]:
     return out
 
 
-class EndpointSliceController(Controller):
+class EndpointSliceController(ServiceBackendController):
     name = "endpointslice"
 
     def __init__(self, api: Api, informers: SharedInformerFactory, **kw: Any) -> None:
         super().__init__(api, informers, **kw)
-        self.services = informers.informer(Service)
-        self.pods = informers.informer(Pod)
         self.slices = informers.informer(EndpointSlice)
-        self.services.add_handlers(
-            on_add=self.enqueue,
-            on_update=lambda old, new: self.enqueue(new),
-            on_delete=self.enqueue,
-        )
-        self.pods.add_handlers(on_add=self._pod, on_update=self._pod_update, on_delete=self._pod)
         self.slices.add_handlers(on_delete=self._slice)
-
-    def _pod(self, pod: Pod) -> None:
-        for key in services_for(pod, self.services):
-            self.queue.add(key)
-
-    def _pod_update(self, old: Pod, new: Pod) -> None:
-        if pod_changed(old, new):
-            for key in {*services_for(old, self.services), *services_for(new, self.services)}:
-                self.queue.add(key)
 
     def _slice(self, s: EndpointSlice) -> None:
         svc = (s.metadata.labels or {}).get(SERVICE_NAME)
