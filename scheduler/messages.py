@@ -34,8 +34,9 @@ def fit_error(num_nodes: int, reasons_by_node: Mapping[str, Iterable[str]]) -> s
 
 
 def with_post_filter(message: str, post_filter: str) -> str:
-    """Append a PostFilter (preemption) message the way FitError does (" %v.")."""
-    return f"{message} {post_filter}." if post_filter else message
+    """Append a PostFilter (preemption) message the way FitError does since 1.30 (" %v": the
+    message already ends with its own period; 1.29 and older added a second one, "..")."""
+    return f"{message} {post_filter}" if post_filter else message
 
 
 def preemption_failed(num_nodes: int, reasons_by_node: Mapping[str, Iterable[str]]) -> str:

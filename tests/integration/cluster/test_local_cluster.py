@@ -25,7 +25,7 @@ from tests.support.kubelet_proc import Kubelet, build_images, docker_available
 from tests.support.procs import ApiServer, Etcd, wait_for
 from tests.support.scheduler_proc import SchedulerProc
 
-WEB = {
+WEB: dict[str, Any] = {
     "apiVersion": "apps/v1",
     "kind": "Deployment",
     "metadata": {"name": "web", "labels": {"app": "web"}},

@@ -62,7 +62,7 @@ def test_taints_tolerations_and_not_ready_nodes(scheduler: SchedulerProc, env: E
         "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint "
         "{dedicated: gpu}, 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. "
         "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, "
-        "2 Preemption is not helpful for scheduling.."
+        "2 Preemption is not helpful for scheduling."
     )
     assert env.node_of("big") == ""
     tolerant = pod(
@@ -110,7 +110,7 @@ def test_node_selector_and_affinity(scheduler: SchedulerProc, env: Env) -> None:
         assert env.wait_bound(f"preferring-{i}") == "hdd-2"
     assert failed_message(env, "nowhere") == (
         "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. "
-        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.."
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     )
 
 
@@ -123,7 +123,7 @@ def test_resource_fit_and_retry_when_a_node_is_added(scheduler: SchedulerProc, e
     env.create_pod(pod("third", cpu="1"))
     assert failed_message(env, "third") == (
         "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
-        "1 No preemption victims found for incoming pod.."
+        "1 No preemption victims found for incoming pod."
     )
     memory_hog = pod("hog")
     memory_hog["spec"]["containers"][0]["resources"] = {"requests": {"memory": "2Gi"}}
@@ -147,7 +147,7 @@ def test_retry_when_a_node_is_uncordoned(scheduler: SchedulerProc, env: Env) -> 
     env.create_pod(pod("waiting"))
     assert failed_message(env, "waiting") == (
         "0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are "
-        "available: 1 Preemption is not helpful for scheduling.."
+        "available: 1 Preemption is not helpful for scheduling."
     )
     env.patch_node("cordoned", {"spec": {"unschedulable": False}})
     assert env.wait_bound("waiting") == "cordoned"
@@ -163,7 +163,7 @@ def test_host_ports(scheduler: SchedulerProc, env: Env) -> None:
     env.create_pod(pod("web-3", host_port=8080))
     assert failed_message(env, "web-3") == (
         "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports. "
-        "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.."
+        "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
     )
     env.create_pod(pod("other-port", host_port=9090))
     assert env.wait_bound("other-port") in {"a", "b"}
@@ -189,7 +189,7 @@ def test_pod_anti_affinity(scheduler: SchedulerProc, env: Env) -> None:
     env.create_pod(pod("db-3", labels={"app": "db"}, affinity=anti))
     assert failed_message(env, "db-3") == (
         "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. "
-        "preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.."
+        "preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
     )
     # a pod without the rule is kept away by the existing pods' rules only if it matches them
     env.create_pod(pod("web", labels={"app": "web"}))
@@ -294,7 +294,7 @@ def test_preemption_policy_never(scheduler: SchedulerProc, env: Env) -> None:
     env.create_pod(polite)
     assert failed_message(env, "polite") == (
         "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to "
-        "preemptionPolicy=Never.."
+        "preemptionPolicy=Never."
     )
 
 

@@ -35,7 +35,7 @@ def test_fit_error_counts_and_sorts_reasons_like_kubernetes() -> None:
     assert messages.with_post_filter(both, post) == (
         "0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient memory. preemption: 0/2 nodes "
         "are available: 1 No preemption victims found for incoming pod, 1 Preemption is not "
-        "helpful for scheduling.."
+        "helpful for scheduling."
     )
 
 
