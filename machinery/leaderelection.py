@@ -95,7 +95,11 @@ class LeaderElector:
         )
 
     async def run(self) -> None:
-        """Campaign until elected, lead until the lease is lost; then return."""
+        """Campaign until elected, lead until the lease is lost; then return.
+
+        If the leader's work fails, its exception is raised here (after the work has
+        stopped), so a component crashes with the real cause instead of "lost the lease".
+        """
         await self._acquire()
         work: asyncio.Task[None] = asyncio.create_task(
             self.on_started_leading(), name="leader-work"
@@ -110,6 +114,8 @@ class LeaderElector:
             self._last_renew = None
             if self.on_stopped_leading:
                 self.on_stopped_leading()
+        if not work.cancelled() and (error := work.exception()) is not None:
+            raise error
 
     async def _acquire(self) -> None:
         while not await self._try_acquire_or_renew():
@@ -125,15 +131,25 @@ class LeaderElector:
                 log.warning("lost leadership (renew deadline passed) lease=%s", self.config.name)
                 return
             deadline = self._last_renew + self.config.renew_deadline if self._last_renew else 0
-            while not await self._try_acquire_or_renew():
+            # Every attempt is cut off at the renew deadline (a request may hang on a
+            # partition far longer): past it, another candidate may already lead.
+            while not await self._attempt_until(deadline):
                 if self.clock() >= deadline:
                     log.warning("lost leadership (could not renew) lease=%s", self.config.name)
                     return
                 await asyncio.sleep(min(self.config.retry_period / 2, 1.0))
 
+    async def _attempt_until(self, deadline: float) -> bool:
+        try:
+            async with asyncio.timeout(max(0.0, deadline - self.clock())):
+                return await self._try_acquire_or_renew()
+        except TimeoutError:
+            return False
+
     async def _try_acquire_or_renew(self) -> bool:
         cfg = self.config
         now = now_rfc3339_micro()
+        started = self.clock()  # a renewal counts from when it was sent, not answered
         try:
             lease = await self.client.get(Lease, cfg.name, cfg.namespace)
         except NotFound:
@@ -153,7 +169,7 @@ class LeaderElector:
                 self._lease = await self.client.create(fresh)
             except (AlreadyExists, Conflict):
                 return False
-            self._renewed(self._lease)
+            self._renewed(self._lease, started)
             return True
         except Exception as e:
             log.debug("lease get failed lease=%s err=%s", cfg.name, e)
@@ -182,11 +198,11 @@ class LeaderElector:
         except Exception as e:  # a conflict means someone else wrote first
             log.debug("lease update failed lease=%s err=%s", cfg.name, e)
             return False
-        self._renewed(self._lease)
+        self._renewed(self._lease, started)
         return True
 
-    def _renewed(self, lease: Lease) -> None:
-        self._last_renew = self.clock()
+    def _renewed(self, lease: Lease, started: float) -> None:
+        self._last_renew = started
         self.leader = self.config.identity
         spec = lease.spec
         self._observed = (
@@ -197,12 +213,18 @@ class LeaderElector:
         self._observed_at = self._last_renew
 
     async def release(self) -> None:
-        """Give the lease up (on clean shutdown) so a standby takes over at once."""
-        if self._lease is None or not self.is_leader:
-            return
+        """Give the lease up (on clean shutdown) so a standby takes over at once.
+
+        Works after run() has returned too; a lease somebody else took meanwhile is left
+        alone (our stale resourceVersion makes the write a conflict).
+        """
         lease = self._lease
+        if lease is None or lease.spec.holder_identity != self.config.identity:
+            return
+        self._lease = None
         lease.spec.holder_identity = ""
         lease.spec.lease_duration_seconds = 1
         with contextlib.suppress(Exception):
-            await self.client.update(lease)
+            async with asyncio.timeout(self.config.retry_period):
+                await self.client.update(lease)
         self._last_renew = None
