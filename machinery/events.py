@@ -14,6 +14,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+from prometheus_client import Counter
+
 from machinery.api import Event
 from machinery.api.base import KubeObject
 from machinery.client.client import Client
@@ -22,6 +24,9 @@ from machinery.timeutil import now_rfc3339
 
 log = logging.getLogger(__name__)
 
+DROPPED = Counter(
+    "events_dropped_total", "Events not recorded because the recorder's queue was full"
+)
 NORMAL = "Normal"
 WARNING = "Warning"
 Key = tuple[str, str, str, str, str, str, str]
@@ -81,6 +86,14 @@ class EventRecorder:
             self._queue.put_nowait(_Pending(obj, type_, reason, message))
         except asyncio.QueueFull:
             self.dropped += 1
+            DROPPED.inc()
+            if self.dropped == 1 or self.dropped % 100 == 0:
+                log.warning(
+                    "event queue full, events dropped component=%s dropped=%d reason=%s",
+                    self.component,
+                    self.dropped,
+                    reason,
+                )
 
     def normal(self, obj: KubeObject, reason: str, message: str) -> None:
         self.event(obj, NORMAL, reason, message)

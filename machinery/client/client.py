@@ -81,8 +81,13 @@ class Client:
         timeout: float = 30.0,
         max_connections: int = 100,
         retries: int = 5,
+        watch_idle_timeout: float = 150.0,
     ) -> None:
+        """watch_idle_timeout: a watch that receives nothing for this long is treated as
+        broken (the apiserver sends a BOOKMARK every 60 s when asked); without it a peer
+        that vanished without a FIN would leave the watch, and an informer, hanging."""
         self.config = config
+        self.watch_idle_timeout = watch_idle_timeout
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_connections = max_connections
@@ -233,7 +238,11 @@ class Client:
             params["timeoutSeconds"] = str(timeout_seconds)
         try:
             async with self.session().get(
-                path, params=params, timeout=aiohttp.ClientTimeout(total=None, sock_connect=10)
+                path,
+                params=params,
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=10, sock_read=self.watch_idle_timeout
+                ),
             ) as resp:
                 if resp.status >= 400:
                     raise _error(resp.status, await resp.read())

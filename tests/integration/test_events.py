@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from prometheus_client import REGISTRY
+
 from machinery.api import ConfigMap, Event
 from machinery.client import Client
 from machinery.events import EventRecorder
@@ -53,10 +55,12 @@ async def test_recording_never_blocks_and_drops_past_the_queue_bound(
             ConfigMap.model_validate({"metadata": {"name": "noisy", "namespace": ns}})
         )
         recorder = EventRecorder(client, component="test-recorder", max_queue=5)
+        before = REGISTRY.get_sample_value("events_dropped_total") or 0.0
         # not started: nothing drains the queue, so the 6th and later are dropped
         for i in range(8):
             recorder.normal(cm, "Tick", f"tick {i}")
         assert recorder.dropped == 3
+        assert REGISTRY.get_sample_value("events_dropped_total") == before + 3  # on /metrics
         recorder.start()
         await recorder.stop(flush_timeout=10)
         events = await _events_for(client, ns, "noisy")
