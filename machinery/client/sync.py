@@ -1,4 +1,4 @@
-"""A synchronous facade over the async Client, for the CLI and scripts.
+"""A synchronous facade over the async Client, for scripts and notebooks.
 
 It runs the async client on a private event loop in a daemon thread, so there is one
 client implementation (paths, errors, retries) and not two.
