@@ -430,7 +430,9 @@ class DockerRuntime:
         if pod_uid:
             filters.append(f"{L_POD_UID}={pod_uid}")
         out = []
-        for summary in self._api.containers(all=True, filters={"label": filters}):
+        listed = self._api.containers(all=True, filters={"label": filters})
+        self._forget_gone({s["Id"] for s in listed}, pod_uid)
+        for summary in listed:
             labels = summary.get("Labels") or {}
             if labels.get(L_KIND) == "sandbox":
                 continue
@@ -449,6 +451,14 @@ class DockerRuntime:
                 cached = (raw_state, data)
             out.append(self._container_from_inspect(cached[1]))
         return out
+
+    def _forget_gone(self, present: set[str], pod_uid: str) -> None:
+        """Drop cached inspections of containers removed behind our back (docker prune)."""
+        with self._inspect_lock:
+            for cid, (_, data) in list(self._inspected.items()):
+                labels = (data.get("Config") or {}).get("Labels") or {}
+                if cid not in present and (not pod_uid or labels.get(L_POD_UID) == pod_uid):
+                    del self._inspected[cid]
 
     async def exec(self, container_id: str, cmd: list[str], *, timeout: float) -> ExecResult:
         def run() -> ExecResult:

@@ -81,10 +81,11 @@ class Kubelet:
         self._bg: set[asyncio.Task[None]] = set()
         self._network_cidr = ""
         self._network_lock = asyncio.Lock()
+        objects = ApiObjects(client)
         self.ctx = PodContext(
             runtime=runtime,
-            volumes=VolumeManager(Path(settings.root_dir), runtime, ApiObjects(client)),
-            objects=ApiObjects(client),
+            volumes=VolumeManager(Path(settings.root_dir), runtime, objects),
+            objects=objects,
             prober=self.prober,
             probes=self.probes,
             crash_backoff=Backoff(

@@ -145,7 +145,6 @@ class NodeAgent:
         self.pod_cidr = ""
         self.registered = asyncio.Event()
         self._last_report = 0.0
-        self._last_conditions: list[tuple[str, str]] = []
         self.lease_renewals = 0
 
     # ---- registration -----------------------------------------------------------------
@@ -243,7 +242,6 @@ class NodeAgent:
             Node, self.node_name, {"status": status}, subresource="status"
         )
         self._last_report = asyncio.get_running_loop().time()
-        self._last_conditions = [(c["type"], c["status"]) for c in status["conditions"]]
         self.pod_cidr = node.spec.pod_cidr or self.pod_cidr
         return node
 
@@ -253,18 +251,31 @@ class NodeAgent:
         loop = asyncio.get_running_loop()
         while not stop.is_set():
             try:
-                node = await self.client.get(Node, self.node_name)
-                self.pod_cidr = node.spec.pod_cidr or self.pod_cidr
-                current = [(c["type"], c["status"]) for c in self.status()["conditions"]]
-                due = loop.time() - self._last_report >= self.report_interval
-                if due or current != self._last_conditions:
-                    await self._write_status(node)
+                await self.sync_status(now=loop.time())
             except NotFound:
                 log.warning("node object is gone, registering again node=%s", self.node_name)
                 await self._safe_register()
             except Exception as e:
                 log.warning("node status update failed node=%s err=%s", self.node_name, e)
             await _wait(stop, self.status_interval)
+
+    async def sync_status(self, *, now: float) -> bool:
+        """Write the status when it differs from the API's copy of the Node, or when due.
+
+        The comparison is with what the API holds, not with what this kubelet last wrote:
+        after an outage the node lifecycle controller may have set Ready=Unknown, and that
+        must be corrected at once, not at the next report interval. Returns True on a write.
+        """
+        node = await self.client.get(Node, self.node_name)
+        self.pod_cidr = node.spec.pod_cidr or self.pod_cidr
+        current = {(c["type"], c["status"]) for c in self.status()["conditions"]}
+        api = node.to_dict().get("status") or {}
+        stored = {(c.get("type"), c.get("status")) for c in api.get("conditions") or []}
+        due = now - self._last_report >= self.report_interval
+        if due or not current <= stored:
+            await self._write_status(node)
+            return True
+        return False
 
     async def _safe_register(self) -> None:
         try:

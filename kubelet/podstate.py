@@ -21,6 +21,7 @@ from kubelet.runtime import EXITED, L_HASH, RUNNING, ContainerInfo, SandboxInfo
 from machinery.api import Container, Pod
 
 CRASH_LOOP = "CrashLoopBackOff"
+TERMINAL_PHASES = ("Succeeded", "Failed")
 
 
 @dataclass
@@ -127,7 +128,22 @@ def plan(
     probes: ProbeVerdicts | None = None,
 ) -> Plan:
     """The next actions for a pod that is not being deleted."""
-    probes = probes or ProbeVerdicts()
+    out = _plan(pod, observed, backoff, probes=probes or ProbeVerdicts())
+    if is_terminal_phase(pod):
+        # Succeeded and Failed are final, as in Kubernetes: nothing starts again, even
+        # when the containers are gone (e.g. removed by `docker container prune`).
+        out.start = []
+        out.waiting = {}
+        out.wake_in = None
+        out.terminal = True
+    return out
+
+
+def is_terminal_phase(pod: Pod) -> bool:
+    return pod.status.phase in TERMINAL_PHASES
+
+
+def _plan(pod: Pod, observed: Observed, backoff: Backoff, *, probes: ProbeVerdicts) -> Plan:
     spec = pod.spec
     policy = spec.restart_policy or "Always"
     out = Plan()

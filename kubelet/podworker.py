@@ -25,7 +25,9 @@ from kubelet.images import ImagePuller, Recorder
 from kubelet.podstate import CRASH_LOOP, Observed, Plan, Start, plan
 from kubelet.probes import ProbeManager
 from kubelet.runtime import (
+    EXITED,
     RUNNING,
+    ContainerInfo,
     ContainerRuntime,
     RuntimeError_,
 )
@@ -35,6 +37,8 @@ from kubelet.volumes import ObjectSource, VolumeManager
 from machinery.api import Container, LifecycleHandler, Pod, PodStatus
 
 log = logging.getLogger(__name__)
+
+KEEP_ATTEMPTS = 2  # the current attempt and the previous one (lastState, logs --previous)
 
 
 class NullRecorder:
@@ -155,7 +159,7 @@ class PodWorker:
     async def sync_once(self) -> float | None:
         """One level-triggered pass; returns seconds until the next needed pass (or None)."""
         pod, ctx = self.pod, self.ctx
-        observed = await self.observe()
+        observed = await self.prune(await self.observe())
         p = plan(pod, observed, ctx.crash_backoff, probes=ctx.probes.results.verdicts())
         acted = False
         if p.terminal:
@@ -179,7 +183,7 @@ class PodWorker:
                         await self._start(s, observed)
                 acted = True
         if acted:
-            observed = await self.observe()
+            observed = await self.prune(await self.observe())
             p = plan(pod, observed, ctx.crash_backoff, probes=ctx.probes.results.verdicts())
             if any(s.container.name not in self.start_errors for s in p.start):
                 p.wake(0.05)  # e.g. the next init container: go on at once
@@ -187,6 +191,31 @@ class PodWorker:
         if self.start_errors:
             wake = min(wake if wake is not None else 60.0, self._retry_in())
         return await self._report(observed, p, wake)
+
+    async def prune(self, observed: Observed) -> Observed:
+        """Remove exited attempts older than the two newest of each container.
+
+        Kubernetes keeps the latest dead container per (pod, container) so that
+        `logs --previous` and lastState work; older attempts (a crash-looping pod makes
+        one per restart) are removed. Returns what is left.
+        """
+        kept: dict[str, list[ContainerInfo]] = {}
+        for name, attempts in observed.containers.items():
+            old, newest = attempts[:-KEEP_ATTEMPTS], attempts[-KEEP_ATTEMPTS:]
+            keep = [a for a in old if a.state != EXITED]
+            for a in old:
+                if a.state == EXITED:
+                    await self.ctx.runtime.remove_container(a.id)
+                    self.ctx.probes.results.forget(a.id)
+                    log.info(
+                        "removed dead container pod=%s container=%s restarts=%d id=%s",
+                        self.pod.key,
+                        name,
+                        a.restart_count,
+                        a.id[:12],
+                    )
+            kept[name] = [*keep, *newest]
+        return Observed(observed.sandbox, kept)
 
     async def _report(self, observed: Observed, p: Plan, wake: float | None) -> float | None:
         ctx = self.ctx

@@ -118,7 +118,11 @@ class ProbeManager:
                     )
         for key in [k for k in self._workers if k[0] in self._pod_ids(uid) and k not in wanted]:
             self._workers.pop(key).cancel()
-        self._owned[uid] = {k[0] for k in wanted}
+        wanted_ids = {k[0] for k in wanted}
+        for cid in self._pod_ids(uid) - wanted_ids:  # exited (on its own or killed) or gone
+            self.results.forget(cid)
+            self._started.pop(cid, None)
+        self._owned[uid] = wanted_ids
 
     def _pod_ids(self, uid: str) -> set[str]:
         return self._owned.get(uid, set())

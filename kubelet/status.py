@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from kubelet.podstate import Observed, Plan
+from kubelet.podstate import TERMINAL_PHASES, Observed, Plan
 from kubelet.runtime import EXITED, RUNNING, ContainerInfo
 from machinery.api import (
     Container,
@@ -157,6 +157,18 @@ def _condition(
     )
 
 
+def _keep_gone(
+    statuses: list[ContainerStatus], old: list[ContainerStatus] | None, observed: Observed
+) -> list[ContainerStatus]:
+    previous = {s.name: s for s in old or []}
+    return [
+        previous[s.name].model_copy(deep=True)
+        if observed.latest(s.name) is None and s.name in previous
+        else s
+        for s in statuses
+    ]
+
+
 def compute(
     pod: Pod,
     observed: Observed,
@@ -195,13 +207,22 @@ def compute(
         for c in pod.spec.containers or []
     ]
     phase = _phase(pod, plan, statuses)
+    final = old.phase in TERMINAL_PHASES  # a finished pod never runs again (kubelet.podstate)
+    if final:
+        phase = old.phase or phase
+        # Containers removed from the runtime (pruned) keep their last reported status.
+        init_statuses = _keep_gone(init_statuses, old.init_container_statuses, observed)
+        statuses = _keep_gone(statuses, old.container_statuses, observed)
     unready = [s.name for s in statuses if not s.ready]
     incomplete = [s.name for s in init_statuses if not s.ready]
     done = phase in ("Succeeded", "Failed")
     ready_reason = "PodCompleted" if done else "ContainersNotReady"
     ready_msg = "" if done else f"containers with unready status: [{' '.join(unready)}]"
+    kept = next((c for c in old.conditions or [] if c.type == "Initialized"), None)
     conditions = [
-        _condition(
+        kept
+        if final and kept is not None
+        else _condition(
             old,
             "Initialized",
             plan.init_done,

@@ -410,3 +410,71 @@ async def test_startup_probe_gates_liveness_and_its_failure_kills(h: Harness) ->
     await w.sync_once()
     assert h.cstatus("a")["started"] is True and h.cstatus("a")["ready"] is True
     await h.ctx.probes.stop()
+
+
+@pytest.mark.parametrize(("code", "phase"), [(0, "Succeeded"), (1, "Failed")])
+async def test_a_finished_pod_is_not_started_again_when_its_containers_vanish(
+    h: Harness, code: int, phase: str
+) -> None:
+    w = h.worker([{"name": "a"}], restartPolicy="Never", initContainers=[{"name": "init"}])
+    await w.sync_once()
+    h.runtime.exit(h.runtime.running("uid-1", "init").info.id, 0)  # type: ignore[union-attr]
+    await w.sync_once()
+    h.runtime.exit(h.runtime.running("uid-1", "a").info.id, code)  # type: ignore[union-attr]
+    await w.sync_once()
+    assert h.status.phase == phase
+    w.update(w.pod.model_copy(update={"status": h.status}))  # the informer sees the write
+    starts = [call for call in h.runtime.calls if call[0] == "start"]
+    for cid in list(h.runtime.containers):
+        await h.runtime.remove_container(cid)  # docker container prune
+    assert await w.sync_once() is None
+    assert [call for call in h.runtime.calls if call[0] == "start"] == starts
+    assert h.status.phase == phase
+    assert h.cstatus("a")["state"]["terminated"]["exitCode"] == code
+    conditions = {c.type: c.status for c in h.status.conditions or []}
+    assert conditions["Initialized"] == "True" and conditions["Ready"] == "False"
+
+
+async def test_a_crash_loop_keeps_only_the_current_and_the_previous_attempt(h: Harness) -> None:
+    w = h.worker([{"name": "a"}])
+    await w.sync_once()
+    for restarts in range(1, 6):
+        h.runtime.exit(h.runtime.running("uid-1", "a").info.id, restarts)  # type: ignore[union-attr]
+        h.clock.t += 400  # past any back-off
+        await w.sync_once()
+        assert h.cstatus("a")["restartCount"] == restarts
+        assert h.cstatus("a")["lastState"]["terminated"]["exitCode"] == restarts
+    attempts = h.runtime.attempts("uid-1", "a")
+    assert [(a.restart_count, a.state) for a in attempts][-2:] == [(4, EXITED), (5, "running")]
+    assert len(attempts) == 2
+    # Dead and waiting in back-off: the dead attempt and the one before it stay.
+    h.runtime.exit(h.runtime.running("uid-1", "a").info.id, 9)  # type: ignore[union-attr]
+    h.clock.t += 1
+    await w.sync_once()
+    h.clock.t += 1
+    await w.sync_once()
+    assert h.cstatus("a")["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert [a.restart_count for a in h.runtime.attempts("uid-1", "a")] == [4, 5]
+
+
+async def test_probe_results_go_when_a_container_exits_on_its_own(h: Harness) -> None:
+    w = h.worker(
+        [
+            {
+                "name": "a",
+                "readinessProbe": {"exec": {"command": ["check"]}, "initialDelaySeconds": 3600},
+                "startupProbe": {"exec": {"command": ["up"]}, "initialDelaySeconds": 3600},
+            }
+        ]
+    )
+    await w.sync_once()
+    cid = h.runtime.running("uid-1", "a").info.id  # type: ignore[union-attr]
+    probes = h.ctx.probes
+    await _until(lambda: cid in probes.results.started, "the probe workers to start")
+    probes.results.ready[cid] = True
+    h.runtime.exit(cid, 1)
+    await w.sync_once()
+    assert h.cstatus("a")["restartCount"] == 1
+    assert cid not in probes.results.ready and cid not in probes.results.started
+    assert cid not in probes._started
+    await probes.stop()
