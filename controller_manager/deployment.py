@@ -84,6 +84,10 @@ class DeploymentController(Controller):
 
     # ---- reconcile ----------------------------------------------------------------------
     async def reconcile(self, key: str) -> None:
+        with self.rs.per_reconcile():
+            await self._reconcile(key)
+
+    async def _reconcile(self, key: str) -> None:
         d = self.deployments.cache.get(key)
         if d is None:
             return
@@ -223,7 +227,7 @@ class DeploymentController(Controller):
             target = du.rs_replicas(rs) - n
             await self.rs.scale_rs(rs, target, d)
             cleaned += n
-            survivors.append(self.rs.with_replicas(rs, target))
+            survivors.append(self.rs.latest(rs))
         # Then scale down healthy ones while keeping minAvailable.
         available = sum(du.available(r) for r in [new_rs, *survivors])
         scaled = 0

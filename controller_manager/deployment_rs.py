@@ -9,6 +9,9 @@ work. Proportional scaling spreads a replica change over the active ReplicaSets 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from controller_manager import deployutil as du
@@ -21,15 +24,36 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# uid -> what this reconcile's last write returned. Per reconcile (each worker runs in
+# its own task, so its own context): concurrent workers must not see or clear each
+# other's copies.
+_FRESH: ContextVar[dict[str, ReplicaSet] | None] = ContextVar("deployment_rs_fresh", default=None)
+
 
 class ReplicaSets:
     def __init__(self, ctl: DeploymentController) -> None:
         self.ctl = ctl
-        self.fresh: dict[str, ReplicaSet] = {}  # uid -> what our last write returned
 
     @property
     def api(self) -> Any:
         return self.ctl.api
+
+    @property
+    def fresh(self) -> dict[str, ReplicaSet]:
+        fresh = _FRESH.get()
+        if fresh is None:  # outside per_reconcile(): private to the current context
+            fresh = {}
+            _FRESH.set(fresh)
+        return fresh
+
+    @contextmanager
+    def per_reconcile(self) -> Iterator[None]:
+        """Give the reconcile running in this context its own fresh copies."""
+        token = _FRESH.set({})
+        try:
+            yield
+        finally:
+            _FRESH.reset(token)
 
     def split(
         self, d: Deployment, rs_list: list[ReplicaSet]
@@ -41,7 +65,8 @@ class ReplicaSets:
                 break
         return new_rs, [rs for rs in rs_list if rs is not new_rs]
 
-    def with_replicas(self, rs: ReplicaSet, replicas: int) -> ReplicaSet:
+    def latest(self, rs: ReplicaSet) -> ReplicaSet:
+        """The copy our last write in this reconcile returned, else rs."""
         return self.fresh.get(rs.metadata.uid or "", rs)
 
     # ---- revisions and the new ReplicaSet -------------------------------------------------

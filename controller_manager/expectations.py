@@ -60,7 +60,3 @@ class Expectations:
 
     def forget(self, key: str) -> None:
         self._records.pop(key, None)
-
-    def pending(self, key: str) -> tuple[int, int]:
-        rec = self._records.get(key)
-        return (rec.adds, len(rec.deletes)) if rec else (0, 0)

@@ -24,8 +24,10 @@ from machinery.api import (
     Endpoints,
     EndpointSlice,
     Job,
+    Lease,
     Node,
     Pod,
+    PriorityClass,
     ReplicaSet,
     Secret,
     Service,
@@ -54,6 +56,8 @@ WATCHED: tuple[type[KubeObject], ...] = (
     ConfigMap,
     Secret,
     ServiceAccount,
+    Lease,  # the kubelet's node Lease is owned by its Node
+    PriorityClass,
 )
 ABSENT_MAX = 100_000
 ORPHAN = "orphan"

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from controller_manager.base import Api, Controller
@@ -51,18 +51,33 @@ def tolerates(tol: Toleration, taint: Taint) -> bool:
     return tol.key == taint.key and (tol.value or "") == (taint.value or "")
 
 
-def eviction_delay(pod: Pod, taints: list[Taint]) -> float | None:
-    """Seconds after the taints' timeAdded to evict the pod (0 now), None for never."""
-    delay: float | None = None
+def eviction_delay(pod: Pod, taint: Taint) -> float | None:
+    """Seconds after the taint's timeAdded to evict the pod (0 now), None for never.
+
+    Like Kubernetes: an untolerated taint evicts at once; otherwise the shortest
+    tolerationSeconds among the matching tolerations counts, and only a taint whose
+    matching tolerations are all unbounded is tolerated forever.
+    """
+    matching = [t for t in pod.spec.tolerations or [] if tolerates(t, taint)]
+    if not matching:
+        return 0.0
+    bounded = [t.toleration_seconds for t in matching if t.toleration_seconds is not None]
+    if not bounded:
+        return None
+    return float(max(min(bounded), 0))
+
+
+def eviction_due(pod: Pod, taints: list[Taint], now: datetime) -> datetime | None:
+    """When the pod must go: the earliest timeAdded + delay over the NoExecute taints."""
+    due: datetime | None = None
     for taint in taints:
-        matching = [t for t in pod.spec.tolerations or [] if tolerates(t, taint)]
-        if not matching:
-            return 0.0
-        bounded = [t.toleration_seconds for t in matching if t.toleration_seconds is not None]
-        if len(bounded) == len(matching):  # every matching toleration is time-limited
-            seconds = float(max(min(bounded), 0))
-            delay = seconds if delay is None else min(delay, seconds)
-    return delay
+        delay = eviction_delay(pod, taint)
+        if delay is None:
+            continue
+        added = parse_time(taint.time_added) if taint.time_added else now
+        at = added + timedelta(seconds=delay)
+        due = at if due is None else min(due, at)
+    return due
 
 
 class NodeLifecycleController(Controller):
@@ -223,15 +238,13 @@ class NodeLifecycleController(Controller):
         if not taints:
             return
         now = self.clock()
-        added = min((parse_time(t.time_added) for t in taints if t.time_added), default=now)
         soonest: float | None = None
         for pod in self.pods.cache.by_index("node", node.metadata.name):
             if not is_active(pod):
                 continue
-            delay = eviction_delay(pod, taints)
-            if delay is None:
+            due = eviction_due(pod, taints, now)
+            if due is None:
                 continue
-            due = added + timedelta(seconds=delay)
             if due <= now:
                 log.info("evicting pod=%s node=%s", pod.key, node.metadata.name)
                 try:

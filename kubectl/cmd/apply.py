@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import click
@@ -11,9 +12,29 @@ from kubectl import manifests, printers
 from kubectl.context import State, command, state
 from kubectl.objects import Outcomes, dry_suffix, place
 from kubectl.resources import name_of, path
+from machinery.errors import StatusError
+from machinery.resources import ResourceInfo
 
 Obj = dict[str, Any]
 DRY_RUN = click.Choice(["none", "client", "server"])
+
+
+class ApplyStepError(Exception):
+    """A server error from one step of apply, with kubectl's `error when <action>` text."""
+
+    def __init__(self, action: str, err: StatusError) -> None:
+        super().__init__(str(err))
+        self.action = action
+        self.err = err
+
+
+def info_string(info: ResourceInfo, namespace: str | None, name: str) -> str:
+    """kubectl's resource.Info.String(): the mapping, then name and namespace."""
+    return (
+        f"Resource: {json.dumps(f'{info.group}/{info.version}, Resource={info.resource}')}, "
+        f"GroupVersionKind: {json.dumps(f'{info.group}/{info.version}, Kind={info.kind}')}\n"
+        f"Name: {json.dumps(name)}, Namespace: {json.dumps(namespace or '')}"
+    )
 
 
 def apply_one(st: State, obj: Obj, *, dry_run: str, server_side: bool, force: bool) -> str:
@@ -39,6 +60,13 @@ def apply_one(st: State, obj: Obj, *, dry_run: str, server_side: bool, force: bo
     try:
         live = api.get(path(info, ns, name))
     except NotFound:
+        live = None
+    except StatusError as e:
+        where = info_string(info, ns if info.namespaced else None, name)
+        raise ApplyStepError(
+            f"retrieving current configuration of:\n{where}\nfrom server for:", e
+        ) from e
+    if live is None:
         if dry_run != "client":
             api.post(
                 path(info, ns), modified, query={"fieldManager": "kubectl-client-side-apply", **dry}
@@ -58,12 +86,17 @@ def apply_one(st: State, obj: Obj, *, dry_run: str, server_side: bool, force: bo
     if not patch:
         return "unchanged"
     if dry_run != "client":
-        api.patch(
-            path(info, ns, name),
-            patch,
-            kind="strategic",
-            query={"fieldManager": "kubectl-client-side-apply", **dry},
-        )
+        try:
+            api.patch(
+                path(info, ns, name),
+                patch,
+                kind="strategic",
+                query={"fieldManager": "kubectl-client-side-apply", **dry},
+            )
+        except StatusError as e:
+            where = info_string(info, ns if info.namespaced else None, name)
+            sent = json.dumps(patch, separators=(",", ":"), sort_keys=True)
+            raise ApplyStepError(f"applying patch:\n{sent}\nto:\n{where}\nfor:", e) from e
     return "configured"
 
 
@@ -93,6 +126,9 @@ def apply(
             verb = apply_one(
                 st, m.obj, dry_run=dry_run, server_side=server_side, force=force_conflicts
             )
+        except ApplyStepError as e:
+            out.error(e.err, source=m.source, action=e.action)
+            continue
         except Exception as e:
             out.error(e, source=m.source, action="creating")
             continue

@@ -212,23 +212,37 @@ def undo(args: tuple[str, ...], to_revision: int) -> None:
             "revision " + str(to_revision or revs[-2][0]) + ")"
         )
         return
-    annotations = dict(d["metadata"].get("annotations") or {})
-    skip = {
-        REVISION,
-        "deployment.kubernetes.io/revision-history",
-        "deployment.kubernetes.io/desired-replicas",
-        "deployment.kubernetes.io/max-replicas",
-        "kubectl.kubernetes.io/last-applied-configuration",
-    }
-    for k, v in (target["metadata"].get("annotations") or {}).items():
-        if k not in skip:
-            annotations[k] = v
+    annotations = rollback_annotations(
+        d["metadata"].get("annotations") or {}, target["metadata"].get("annotations") or {}
+    )
     patch = [
         {"op": "replace", "path": "/spec/template", "value": tmpl},
         {"op": "replace", "path": "/metadata/annotations", "value": annotations},
     ]
     st.api().patch(path(info, st.ns, name), patch, kind="json")
     click.echo(f"{ref(info, name)} rolled back")
+
+
+# kubectl's annotationsToSkip (polymorphichelpers/rollback.go): kept from the Deployment,
+# never copied from the ReplicaSet rolled back to.
+ANNOTATIONS_TO_SKIP = frozenset(
+    {
+        REVISION,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        "kubectl.kubernetes.io/last-applied-configuration",
+        "deprecated.deployment.rollback.to",
+    }
+)
+
+
+def rollback_annotations(deployment: dict[str, str], target: dict[str, str]) -> dict[str, str]:
+    """The Deployment's annotations after an undo, as kubectl computes them: the skipped
+    ones stay as the Deployment has them, every other one comes from the target ReplicaSet."""
+    out = {k: v for k, v in deployment.items() if k in ANNOTATIONS_TO_SKIP}
+    out.update({k: v for k, v in target.items() if k not in ANNOTATIONS_TO_SKIP})
+    return out
 
 
 def _set_paused(args: tuple[str, ...], paused: bool) -> None:

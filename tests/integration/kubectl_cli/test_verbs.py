@@ -200,7 +200,14 @@ def test_rollout_history_undo_status_pause_restart(
     make_revision(client, ns, d, 2, "nginx:1.26", "second")
     resp = client.patch(
         url,
-        json={"metadata": {"annotations": {"deployment.kubernetes.io/revision": "2"}}},
+        json={
+            "metadata": {
+                "annotations": {
+                    "deployment.kubernetes.io/revision": "2",
+                    "example.com/only-on-the-deployment": "bad",
+                }
+            }
+        },
         headers={"Content-Type": "application/merge-patch+json"},
     )
     assert resp.status_code == 200, resp.text
@@ -218,6 +225,9 @@ def test_rollout_history_undo_status_pause_restart(
     assert live["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.25"
     assert "pod-template-hash" not in live["spec"]["template"]["metadata"]["labels"]
     assert live["metadata"]["annotations"]["kubernetes.io/change-cause"] == "first"
+    # like kubectl: only the skipped annotations stay from the Deployment
+    assert "example.com/only-on-the-deployment" not in live["metadata"]["annotations"]
+    assert live["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2"
 
     # status: fabricate what the deployment controller reports
     gen = live["metadata"]["generation"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from controller_manager import deployutil as du
 from controller_manager.deployment import DeploymentController
-from machinery.api import PodTemplateSpec
+from machinery.api import PodTemplateSpec, ReplicaSet
 from tests.unit.controller_manager.builders import deployment, replicaset
 from tests.unit.controller_manager.fake import FakeApi, clock, factory, fill
 
@@ -283,3 +284,28 @@ async def test_progress_deadline_exceeded_is_reported() -> None:
     status = api.writes("update/status", "Deployment")[-1].body["status"]
     prog = next(c for c in status["conditions"] if c["type"] == "Progressing")
     assert (prog["status"], prog["reason"]) == ("False", "ProgressDeadlineExceeded")
+
+
+async def test_concurrent_reconciles_keep_their_own_fresh_replicasets() -> None:
+    d = deployment()
+    rs = replicaset(owner=d)
+    _, ctl = make(d, rs)
+    stored = asyncio.Event()
+    cleared = asyncio.Event()
+
+    async def first() -> ReplicaSet:
+        with ctl.rs.per_reconcile():
+            await ctl.rs.scale_rs(rs, 5, d)  # remembers what the write returned
+            stored.set()
+            await cleared.wait()
+            return ctl.rs.latest(rs)
+
+    async def second() -> None:
+        with ctl.rs.per_reconcile():
+            await stored.wait()
+            await ctl.rs.get_all(d, [], create=False)  # starts afresh
+            cleared.set()
+
+    latest, _ = await asyncio.wait_for(asyncio.gather(first(), second()), 5)
+    assert latest is not rs and latest.spec.replicas == 5
+    assert latest.metadata.resource_version != rs.metadata.resource_version

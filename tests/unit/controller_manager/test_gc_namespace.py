@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from controller_manager.garbagecollector import GarbageCollector
 from controller_manager.namespace import NamespaceController
-from machinery.api import ConfigMap, Namespace
-from tests.unit.controller_manager.builders import pod, replicaset
+from machinery.api import ConfigMap, Lease, Namespace
+from tests.unit.controller_manager.builders import node, pod, replicaset
 from tests.unit.controller_manager.fake import FakeApi, clock, factory, fill
 
 
@@ -28,6 +28,29 @@ async def test_dependent_of_a_deleted_owner_is_deleted_in_the_background() -> No
     (d,) = api.writes("delete")
     assert d.key == p.key and d.options["propagation_policy"] == "Background"
     assert d.options["uid"] == p.metadata.uid
+
+
+async def test_a_node_lease_goes_with_its_node() -> None:
+    n = node()
+    ref = {"apiVersion": "v1", "kind": "Node", "name": "n1", "uid": n.metadata.uid}
+    lease = Lease.model_validate(
+        {
+            "metadata": {
+                "name": "n1",
+                "namespace": "kube-node-lease",
+                "uid": "lease-uid",
+                "ownerReferences": [ref],
+            },
+            "spec": {"holderIdentity": "n1"},
+        }
+    )
+    api, ctl = gc(n, lease)
+    assert [d.key for d in ctl.dependents(n.metadata.uid or "")] == ["kube-node-lease/n1"]
+    ctl.kinds["Node"].cache.remove("n1")  # the Node is deleted
+    del api.store[("Node", "n1")]
+    await ctl.reconcile("Lease/kube-node-lease/n1")
+    (d,) = api.writes("delete")
+    assert d.key == "kube-node-lease/n1" and d.options["uid"] == "lease-uid"
 
 
 async def test_a_live_owner_keeps_its_dependents() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from controller_manager.nodeipam import NodeIpamController
-from controller_manager.nodelifecycle import NodeLifecycleController, eviction_delay
+from controller_manager.nodelifecycle import NodeLifecycleController, eviction_delay, eviction_due
 from machinery.api import Lease, Taint
 from tests.unit.controller_manager.builders import node, pod
 from tests.unit.controller_manager.fake import NOW, FakeApi, clock, factory, fill
@@ -109,8 +109,45 @@ async def test_pods_are_evicted_after_their_toleration_seconds() -> None:
 def test_eviction_delay_takes_the_shortest_bounded_toleration() -> None:
     taint = Taint(key="node.kubernetes.io/not-ready", effect="NoExecute")
     p = pod("a", tolerations=[{"operator": "Exists", "tolerationSeconds": 7}])
-    assert eviction_delay(p, [taint]) == 7
-    assert eviction_delay(pod("b"), [taint]) == 0
+    assert eviction_delay(p, taint) == 7
+    assert eviction_delay(pod("b"), taint) == 0
+    both = [{"operator": "Exists"}, {"operator": "Exists", "tolerationSeconds": 9}]
+    assert eviction_delay(pod("c", tolerations=both), taint) == 9
+    assert eviction_delay(pod("d", tolerations=[{"operator": "Exists"}]), taint) is None
+
+
+async def test_an_old_tolerated_taint_does_not_shorten_the_eviction_delay() -> None:
+    old = (NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    recent = (NOW - timedelta(seconds=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    n = node(
+        ready="Unknown",
+        taints=[
+            {"key": "dedicated", "value": "db", "effect": "NoExecute", "timeAdded": old},
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule", "timeAdded": recent},
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": recent},
+        ],
+    )
+    tolerations = [
+        {"key": "dedicated", "operator": "Equal", "value": "db", "effect": "NoExecute"},
+        {
+            "key": "node.kubernetes.io/unreachable",
+            "operator": "Exists",
+            "effect": "NoExecute",
+            "tolerationSeconds": 300,
+        },
+    ]
+    db = pod("db", ready=False, tolerations=tolerations)
+    quick = pod(
+        "quick",
+        ready=False,
+        tolerations=[{**tolerations[0]}, {**tolerations[1], "tolerationSeconds": 5}],
+    )
+    api, ctl, _ = lifecycle(n, db, quick)
+    await ctl.reconcile("n1")
+    assert {a.key for a in api.writes("delete", "Pod")} == {"default/quick"}
+    no_execute = [Taint.model_validate(t) for t in n.to_dict()["spec"]["taints"]]
+    no_execute = [t for t in no_execute if t.effect == "NoExecute"]
+    assert eviction_due(db, no_execute, NOW) == NOW + timedelta(seconds=290)
 
 
 async def test_ipam_skips_the_first_subnet_and_the_ones_in_use() -> None:
