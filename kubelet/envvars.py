@@ -2,17 +2,22 @@
 
 Refs resolve like Kubernetes: configMapKeyRef and secretKeyRef read the objects (a missing
 one that is not optional is a CreateContainerConfigError), fieldRef covers the pod's
-name, namespace, uid, labels/annotations, node name, service account, pod IP and host IP.
+name, namespace, uid, labels/annotations, node name, service account, pod IP and host IP;
+resourceFieldRef gives a request or limit through its divisor, rounded up.
 `$(VAR)` in values, command and args expands to earlier variables; `$$` escapes.
 """
 
 from __future__ import annotations
 
 import base64
+import math
+import os
 import re
 
 from kubelet.volumes import ConfigError, ObjectSource
 from machinery.api import Container, EnvVar, Pod
+from machinery.api.core import ResourceFieldSelector
+from machinery.quantity import parse_quantity
 
 _REF = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 
@@ -69,6 +74,9 @@ async def build_env(
             for k, v in ((secret.data or {}) if secret else {}).items():
                 env[prefix + k] = base64.b64decode(v).decode(errors="replace")
     for var in container.env or []:
+        if var.value_from is not None and var.value_from.resource_field_ref is not None:
+            env[var.name] = resource_value(pod, container, var.value_from.resource_field_ref)
+            continue
         value = await _value(pod, var, objects, ns, env, pod_ip=pod_ip, host_ip=host_ip)
         if value is not None:
             env[var.name] = value
@@ -116,6 +124,30 @@ async def _value(
             )
             raise ConfigError(what)
         return base64.b64decode((secret.data or {})[sref.key]).decode(errors="replace")
-    if vf.resource_field_ref is not None:
-        return "0"
     return None
+
+
+def _node_capacity(resource: str) -> str:
+    """What an unset limit means (Kubernetes: the node's allocatable): this machine's."""
+    if resource == "cpu":
+        return str(os.cpu_count() or 1)
+    if resource == "memory":
+        return str(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    return "0"
+
+
+def resource_value(pod: Pod, container: Container, sel: ResourceFieldSelector) -> str:
+    """resourceFieldRef: a container's request or limit divided by the divisor, rounded up
+    (limits.cpu of 250m with divisor 1 is "1"; with divisor 1m, "250")."""
+    target = container
+    if sel.container_name:
+        named = [c for c in pod.spec.containers or [] if c.name == sel.container_name]
+        target = named[0] if named else container
+    kind, _, resource = sel.resource.partition(".")
+    resources = target.resources
+    values = (resources.limits if kind == "limits" else resources.requests) if resources else None
+    raw = (values or {}).get(resource)
+    if raw is None:
+        raw = _node_capacity(resource) if kind == "limits" else "0"
+    divisor = parse_quantity(sel.divisor or "1") or parse_quantity("1")
+    return str(math.ceil(parse_quantity(raw) / divisor))
