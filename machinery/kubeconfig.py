@@ -8,6 +8,7 @@ user and namespace. With no file at all, a pod's in-cluster environment is used.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -80,12 +81,21 @@ def _named(doc: dict[str, Any], section: str, name: str) -> dict[str, Any]:
 
 
 def _data_file(data: str, suffix: str) -> str:
-    """Write base64 *-data to a private temp file (aiohttp's TLS context wants paths)."""
-    f = tempfile.NamedTemporaryFile(prefix="kubeling-", suffix=suffix, delete=False)  # noqa: SIM115
-    with f:
-        f.write(base64.b64decode(data))
-    os.chmod(f.name, 0o600)
-    return f.name
+    """Write base64 *-data to a private file (aiohttp's TLS context wants paths).
+
+    Named by the content's hash, so loading the same kubeconfig again reuses the file
+    instead of leaving one more behind in the temp directory each time.
+    """
+    raw = base64.b64decode(data)
+    path = Path(tempfile.gettempdir()) / (
+        f"kubeling-{os.getuid()}-{hashlib.sha256(raw).hexdigest()[:24]}{suffix}"
+    )
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(prefix="kubeling-", suffix=suffix)
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.replace(tmp, path)  # mkstemp made it 0600
+    return str(path)
 
 
 def load(

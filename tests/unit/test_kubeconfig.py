@@ -40,6 +40,8 @@ def test_kubeconfig_env_merges_first_wins(tmp_path: Path, monkeypatch: pytest.Mo
     one = kubeconfig.load()
     assert one.server == "https://one:6443" and one.token == "secret"
     assert one.ca_file and Path(one.ca_file).read_bytes() == b"CA"
+    assert oct(Path(one.ca_file).stat().st_mode & 0o777) == "0o600"
+    assert kubeconfig.load().ca_file == one.ca_file  # loading again writes no new file
     two = kubeconfig.load(context="two")
     assert two.server == "http://two" and two.namespace == "ns2" and two.insecure
 
