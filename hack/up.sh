@@ -62,7 +62,7 @@ users:
 KC
 
 # The images pods use (no registry here: built locally, kept when present).
-bash deploy/images/build.sh | sed 's/^/up: /'
+bash deploy/images/build.sh --python | sed 's/^/up: /'
 
 echo "$NODE" >$RUN/node-name
 if start kubelet $PY -m kubelet --kubeconfig $RUN/kubeconfig --node-name "$NODE" \
@@ -104,6 +104,6 @@ kubeling is up: a single-node cluster on this machine. Try:
   kubeling scale deploy/web --replicas=5
   kubeling logs deploy/web
   kubeling apply -f examples/crashloop.yaml; kubeling get pods -w    # CrashLoopBackOff
-A Python image for pods: deploy/images/build.sh --python (kubeling/python:latest, ~1 min).
+Images for pods (built here, no registry): kubeling/busybox, kubeling/web, kubeling/python.
 Logs of every process: $RUN/logs/. Stop it all with: make down
 MSG
