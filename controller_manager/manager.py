@@ -15,11 +15,20 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import Gauge
 
 from controller_manager.base import Controller
+from controller_manager.deployment import DeploymentController
+from controller_manager.endpoints import EndpointsController
+from controller_manager.endpointslice import EndpointSliceController
+from controller_manager.garbagecollector import GarbageCollector
+from controller_manager.namespace import NamespaceController
+from controller_manager.nodeipam import NodeIpamController
+from controller_manager.nodelifecycle import NodeLifecycleController
+from controller_manager.replicaset import ReplicaSetController
 from controller_manager.settings import ControllerManagerSettings
 from machinery import kubeconfig
 from machinery.client.client import Client
@@ -122,70 +131,46 @@ def build_controllers(
 ) -> list[Controller]:
     """The enabled controllers, wired to the shared informers."""
     s = settings
-    out: list[Controller] = []
-    for name in s.enabled():
-        c: Controller
-        if name == "replicaset":
-            from controller_manager import replicaset
-
-            c = replicaset.ReplicaSetController(
-                client, informers, recorder=recorder, workers=s.concurrent_replicaset_syncs
-            )
-        elif name == "deployment":
-            from controller_manager import deployment
-
-            c = deployment.DeploymentController(
-                client, informers, recorder=recorder, workers=s.concurrent_deployment_syncs
-            )
-        elif name == "endpoints":
-            from controller_manager import endpoints
-
-            c = endpoints.EndpointsController(
-                client, informers, recorder=recorder, workers=s.concurrent_endpoint_syncs
-            )
-        elif name == "endpointslice":
-            from controller_manager import endpointslice
-
-            c = endpointslice.EndpointSliceController(
-                client, informers, recorder=recorder, workers=s.concurrent_endpoint_syncs
-            )
-        elif name == "nodelifecycle":
-            from controller_manager import nodelifecycle
-
-            c = nodelifecycle.NodeLifecycleController(
+    common: dict[str, Any] = {"recorder": recorder}
+    factories: dict[str, Callable[[], Controller | None]] = {
+        "replicaset": lambda: ReplicaSetController(
+            client, informers, **common, workers=s.concurrent_replicaset_syncs
+        ),
+        "deployment": lambda: DeploymentController(
+            client, informers, **common, workers=s.concurrent_deployment_syncs
+        ),
+        "endpoints": lambda: EndpointsController(
+            client, informers, **common, workers=s.concurrent_endpoint_syncs
+        ),
+        "endpointslice": lambda: EndpointSliceController(
+            client, informers, **common, workers=s.concurrent_endpoint_syncs
+        ),
+        "nodelifecycle": lambda: NodeLifecycleController(
+            client,
+            informers,
+            **common,
+            monitor_period=s.node_monitor_period,
+            grace_period=s.node_monitor_grace_period,
+            startup_grace_period=s.node_startup_grace_period,
+        ),
+        "nodeipam": lambda: (
+            NodeIpamController(
                 client,
                 informers,
-                recorder=recorder,
-                monitor_period=s.node_monitor_period,
-                grace_period=s.node_monitor_grace_period,
-                startup_grace_period=s.node_startup_grace_period,
-            )
-        elif name == "nodeipam":
-            from controller_manager import nodeipam
-
-            if not s.allocate_node_cidrs:
-                continue
-            c = nodeipam.NodeIpamController(
-                client,
-                informers,
-                recorder=recorder,
+                **common,
                 cluster_cidr=s.cluster_cidr,
                 mask_size=s.node_cidr_mask_size,
                 skip_first=s.skip_first_node_cidr,
             )
-        elif name == "garbagecollector":
-            from controller_manager import garbagecollector
-
-            c = garbagecollector.GarbageCollector(
-                client, informers, recorder=recorder, workers=s.concurrent_gc_syncs
-            )
-        elif name == "namespace":
-            from controller_manager import namespace
-
-            c = namespace.NamespaceController(
-                client, informers, recorder=recorder, workers=s.concurrent_namespace_syncs
-            )
-        else:  # pragma: no cover - settings.enabled() rejects unknown names
-            raise ValueError(name)
-        out.append(c)
-    return out
+            if s.allocate_node_cidrs
+            else None
+        ),
+        "garbagecollector": lambda: GarbageCollector(
+            client, informers, **common, workers=s.concurrent_gc_syncs
+        ),
+        "namespace": lambda: NamespaceController(
+            client, informers, **common, workers=s.concurrent_namespace_syncs
+        ),
+    }
+    # settings.enabled() rejects unknown names
+    return [c for name in s.enabled() if (c := factories[name]()) is not None]
